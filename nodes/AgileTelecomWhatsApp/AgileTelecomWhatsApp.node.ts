@@ -1,0 +1,41 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { searchPhoneNumbers } from './methods/searchPhoneNumbers';
+import { phoneNumberDescription } from './resources/phoneNumber';
+
+export class AgileTelecomWhatsApp implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Agile Telecom WhatsApp',
+		name: 'agileTelecomWhatsApp',
+		icon: { light: 'file:agileTelecom.svg', dark: 'file:agileTelecom.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'List, check and choose the WhatsApp Business numbers of an Agile Telecom (Qlara) account',
+		defaults: { name: 'Agile Telecom WhatsApp' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'agileTelecomApi', required: true }],
+		requestDefaults: {
+			baseURL: '={{$credentials.baseUrl}}',
+			headers: { Accept: 'application/json' },
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Phone Number', value: 'phoneNumber' }],
+				default: 'phoneNumber',
+			},
+			...phoneNumberDescription,
+		],
+	};
+
+	methods = {
+		listSearch: { searchPhoneNumbers },
+	};
+}

@@ -1,0 +1,65 @@
+/**
+ * Glue between n8n's declarative routing and the shared transport. Every operation's routing names a
+ * `pagination` function (the hook n8n gives a declarative node to drive its own requests, with the
+ * request n8n built from requestDefaults, routing and Options); `operationRouting` wraps the operation so
+ * that each output item is paired to its input item and, under "On Error: Continue", a failure becomes
+ * exactly one error item in the input's place.
+ */
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	INodeExecutionData,
+	INodePropertyRouting,
+} from 'n8n-workflow';
+
+import { DEFAULT_TIMEOUT_MS, PHONE_NUMBERS_PATH } from '../shared/constants';
+import type { RequestSettings } from '../shared/transport';
+
+export type OperationRun = (ctx: IExecutePaginationFunctions, settings: RequestSettings) => Promise<IDataObject[]>;
+
+/** The declarative Options (timeout, proxy, SSL) as the transport takes them. */
+function requestSettings(
+	ctx: IExecutePaginationFunctions,
+	options: DeclarativeRestApiSettings.ResultOptions['options'],
+): RequestSettings {
+	// n8n fills in 300 s when Options → Timeout is unset; a gate should fail sooner.
+	const userTimeout = ctx.getNodeParameter('requestOptions.timeout', 0) as number;
+	return {
+		timeout: userTimeout > 0 ? userTimeout : DEFAULT_TIMEOUT_MS,
+		proxy: options.proxy,
+		skipSslCertificateValidation: Boolean(options.skipSslCertificateValidation),
+	};
+}
+
+function itemRunner(run: OperationRun) {
+	return async function (
+		this: IExecutePaginationFunctions,
+		requestData: DeclarativeRestApiSettings.ResultOptions,
+	): Promise<INodeExecutionData[]> {
+		const itemIndex = this.getItemIndex();
+		const pairedItem = { item: itemIndex };
+		try {
+			const results = await run(this, requestSettings(this, requestData.options));
+			return results.map((json) => ({ json, pairedItem }));
+		} catch (error) {
+			const nodeError =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(this.getNode(), error instanceof Error ? error : String(error), { itemIndex });
+			nodeError.context.itemIndex = itemIndex;
+			if (this.continueOnFail()) return [{ json: {}, error: nodeError, pairedItem }];
+			throw nodeError;
+		}
+	};
+}
+
+/** The routing of one operation: n8n builds the request, `run` drives it through the shared transport. */
+export function operationRouting(run: OperationRun): INodePropertyRouting {
+	return {
+		request: { method: 'GET', url: PHONE_NUMBERS_PATH },
+		send: { paginate: true },
+		operations: { pagination: itemRunner(run) },
+	};
+}

@@ -1,0 +1,44 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { CampaignCriteria, MinQualityRating } from '../../../shared/numberState';
+
+/** The campaign the number must carry: shared by Check Readiness and Choose for Campaign. */
+export function campaignCriteriaFields(operations: string[]): INodeProperties[] {
+	const show = { resource: ['phoneNumber'], operation: operations };
+	return [
+		{
+			displayName: 'Recipients',
+			name: 'recipients',
+			type: 'number',
+			required: true,
+			default: 1000,
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			displayOptions: { show },
+			description: 'Planned unique recipients in the next 24 hours; the tier must allow at least this many',
+		},
+		{
+			displayName: 'Minimum Quality Rating',
+			name: 'minQualityRating',
+			type: 'options',
+			default: 'GREEN',
+			displayOptions: { show },
+			options: [
+				{ name: 'GREEN Only', value: 'GREEN', description: 'Only numbers rated GREEN by Meta' },
+				{ name: 'GREEN or YELLOW', value: 'YELLOW', description: 'Also accept numbers with a YELLOW warning' },
+			],
+		},
+	];
+}
+
+export function readCampaignCriteria(ctx: IExecuteSingleFunctions): CampaignCriteria {
+	const recipients = Number(ctx.getNodeParameter('recipients', 0));
+	if (!Number.isInteger(recipients) || recipients < 1) {
+		throw new NodeOperationError(ctx.getNode(), `Recipients must be a whole number of at least 1 (got ${String(ctx.getNodeParameter('recipients', ''))})`, {
+			itemIndex: ctx.getItemIndex(),
+			description: 'Set Recipients to the number of unique recipients planned in the next 24 hours',
+		});
+	}
+	const minQualityRating = ctx.getNodeParameter('minQualityRating', 'GREEN') === 'YELLOW' ? 'YELLOW' : 'GREEN';
+	return { recipients, minQualityRating: minQualityRating as MinQualityRating };
+}

@@ -1,0 +1,60 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import {
+	type CampaignCriteria,
+	chooseForCampaign,
+	describeNumber,
+	type PhoneNumber,
+	withReadiness,
+} from '../../../shared/numberState';
+import { formatCapacity } from '../../../shared/tiers';
+import { readPhoneNumberPages } from '../../../shared/transport';
+import { operationRouting } from '../../operationRouting';
+import { readCampaignCriteria } from './campaignCriteria';
+
+function noFitMessage(criteria: CampaignCriteria, nameContains: string, choice: ReturnType<typeof chooseForCampaign>, total: number): string {
+	const campaign = `a campaign of ${formatCapacity(criteria.recipients)} recipients (quality ${criteria.minQualityRating === 'GREEN' ? 'GREEN' : 'GREEN or YELLOW'})`;
+	if (choice.candidates === 0) {
+		return nameContains.trim()
+			? `No number's display name or verified name contains "${nameContains.trim()}" (${total} numbers checked)`
+			: 'The account has no WhatsApp numbers';
+	}
+	const rejections = choice.rejected.map(({ number, reasons }) => `${describeNumber(number)}: ${reasons.join('; ')}`);
+	return `No number fits ${campaign}. ${rejections.join(' | ')}`;
+}
+
+export const chooseForCampaignOperation: INodePropertyOptions = {
+	name: 'Choose for Campaign',
+	value: 'chooseForCampaign',
+	action: 'Choose the phone number for a campaign',
+	description:
+		'Pick the best number for a campaign of N recipients (optionally for one brand): best quality first, then most capacity',
+	routing: operationRouting(async (ctx, settings) => {
+		const criteria = readCampaignCriteria(ctx);
+		const nameContains = String(ctx.getNodeParameter('nameContains', '') ?? '');
+		const numbers: PhoneNumber[] = [];
+		for await (const page of readPhoneNumberPages(ctx, settings)) numbers.push(...page.numbers);
+		const choice = chooseForCampaign(numbers, criteria, nameContains);
+		if (!choice.chosen) {
+			throw new NodeOperationError(ctx.getNode(), noFitMessage(criteria, nameContains, choice, numbers.length), {
+				itemIndex: ctx.getItemIndex(),
+				description:
+					'Lower Recipients, accept YELLOW quality, or wait for onboarding to finish; List shows every number with its status, quality and tier',
+			});
+		}
+		return [withReadiness(choice.chosen, criteria)];
+	}),
+};
+
+export const chooseForCampaignFields: INodeProperties[] = [
+	{
+		displayName: 'Name Contains',
+		name: 'nameContains',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. SportZone',
+		displayOptions: { show: { resource: ['phoneNumber'], operation: ['chooseForCampaign'] } },
+		description: 'Only numbers whose display name or verified name contains this text (case-insensitive), e.g. the brand',
+	},
+];

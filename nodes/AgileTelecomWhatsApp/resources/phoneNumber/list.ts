@@ -1,0 +1,108 @@
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { MAX_PAGE_SIZE } from '../../../shared/constants';
+import { PHONE_NUMBER_STATUSES, QUALITY_RATINGS, type PhoneNumber, withTierFields } from '../../../shared/numberState';
+import { type LadderTier, TIER_LADDER, tierAtLeast } from '../../../shared/tiers';
+import { readPhoneNumberPages } from '../../../shared/transport';
+import { operationRouting } from '../../operationRouting';
+
+const showOnlyForList = { operation: ['list'], resource: ['phoneNumber'] };
+
+interface ListFilters {
+	status?: string[];
+	qualityRating?: string[];
+	minMessagingLimit?: LadderTier;
+}
+
+/** Filters apply to every page, so that `limit` counts matching numbers. */
+export function matchesFilters(number: PhoneNumber, filters: ListFilters): boolean {
+	const status = String(number.status ?? '').toUpperCase();
+	const quality = String(number.qualityRating ?? '').toUpperCase();
+	if (filters.status?.length && !filters.status.includes(status)) return false;
+	if (filters.qualityRating?.length && !filters.qualityRating.includes(quality)) return false;
+	if (filters.minMessagingLimit && !tierAtLeast(number.messagingLimit, filters.minMessagingLimit)) return false;
+	return true;
+}
+
+export const listOperation: INodePropertyOptions = {
+	name: 'List',
+	value: 'list',
+	action: 'List phone numbers',
+	description: "List the account's WhatsApp Business numbers, optionally filtered by status, quality and tier",
+	routing: operationRouting(async (ctx, settings) => {
+		const returnAll = ctx.getNodeParameter('returnAll', false) as boolean;
+		const limit = returnAll ? Number.POSITIVE_INFINITY : (ctx.getNodeParameter('limit', 50) as number);
+		const filters = ctx.getNodeParameter('filters', {}) as ListFilters;
+		const filtered = Boolean(filters.status?.length || filters.qualityRating?.length || filters.minMessagingLimit);
+		// Unfiltered with a limit: ask for no more than needed (List with limit 5 = one small request).
+		const pageSize = filtered || returnAll ? MAX_PAGE_SIZE : Math.min(limit, MAX_PAGE_SIZE);
+		const results: IDataObject[] = [];
+		for await (const page of readPhoneNumberPages(ctx, settings, pageSize)) {
+			for (const skipped of page.skipped) ctx.logger.warn(`Agile Telecom: skipped a list entry that is not an object (${skipped})`);
+			for (const number of page.numbers) {
+				if (!matchesFilters(number, filters)) continue;
+				results.push(withTierFields(number));
+				if (results.length >= limit) return results;
+			}
+		}
+		return results;
+	}),
+};
+
+export const listFields: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: { show: showOnlyForList },
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: { show: { ...showOnlyForList, returnAll: [false] } },
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: showOnlyForList },
+		options: [
+			{
+				displayName: 'Minimum Messaging Limit',
+				name: 'minMessagingLimit',
+				type: 'options',
+				default: 'TIER_10K',
+				description:
+					'Only numbers whose tier is at least this one (unique recipients per 24 h). Numbers with an unknown or unset tier never pass.',
+				options: TIER_LADDER.map(({ tier, capacity }) => ({
+					name: capacity === Number.POSITIVE_INFINITY ? 'Unlimited' : `${tier} (${capacity.toLocaleString('en-US')})`,
+					value: tier,
+				})),
+			},
+			{
+				displayName: 'Quality Rating',
+				name: 'qualityRating',
+				type: 'multiOptions',
+				default: [],
+				description: "Only numbers with one of these Meta quality ratings",
+				options: QUALITY_RATINGS.map((rating) => ({ name: rating, value: rating })),
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'multiOptions',
+				default: [],
+				description: 'Only numbers with one of these statuses',
+				options: PHONE_NUMBER_STATUSES.map((status) => ({ name: status, value: status })),
+			},
+		],
+	},
+];

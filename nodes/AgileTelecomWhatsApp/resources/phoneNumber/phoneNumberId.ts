@@ -1,0 +1,29 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** The number to read: picked from a searchable list of the account's numbers, or given by ID. */
+export function phoneNumberIdField(operations: string[]): INodeProperties {
+	return {
+		displayName: 'Phone Number',
+		name: 'phoneNumberId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		displayOptions: { show: { resource: ['phoneNumber'], operation: operations } },
+		description: 'The WhatsApp Business number (its phoneNumberId)',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a number...',
+				typeOptions: { searchListMethod: 'searchPhoneNumbers', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. waba-num-001',
+			},
+		],
+	};
+}

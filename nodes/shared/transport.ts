@@ -1,0 +1,279 @@
+/**
+ * The one request path of the package: every call to the API, from the action node, the resource-locator
+ * search and the trigger, goes through `apiGetJson` (pacing, retries, JSON parsing, error mapping) and
+ * lists are read with `readPhoneNumberPages`.
+ */
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type {
+	IAllExecuteFunctions,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+	INode,
+	Logger,
+} from 'n8n-workflow';
+
+import {
+	type ApiResponse,
+	classifyTransportError,
+	errorFromResponse,
+	errorFromTransport,
+	invalidBodyError,
+	retryAfterSeconds,
+} from './apiErrors';
+import {
+	CREDENTIAL_TYPE,
+	DEFAULT_BASE_URL,
+	DEFAULT_TIMEOUT_MS,
+	MAX_PAGE_SIZE,
+	PHONE_NUMBERS_PATH,
+	RATE_LIMIT_PLANS,
+	RETRY_POLICY,
+} from './constants';
+import type { PhoneNumber } from './numberState';
+import { observeRateLimitHeaders, type RateLimit, waitForTurn } from './rateLimiter';
+
+/** What the transport needs of an n8n context; execute-single, poll and load-options contexts all fit. */
+export interface ApiContext {
+	getNode(): INode;
+	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string, itemIndex?: number): Promise<T>;
+	helpers: {
+		httpRequestWithAuthentication(
+			this: IAllExecuteFunctions,
+			credentialsType: string,
+			requestOptions: IHttpRequestOptions,
+		): Promise<unknown>;
+	};
+	logger: Logger;
+}
+
+/** Request settings a caller may pass on (from the declarative Options: timeout, proxy, SSL). */
+export type RequestSettings = Pick<IHttpRequestOptions, 'timeout' | 'proxy' | 'skipSslCertificateValidation'>;
+
+interface Connection {
+	baseUrl: string;
+	secret: string | undefined;
+	limit: RateLimit;
+	/** The pacer key: the credential's ID (or name), never the API key. */
+	pacerKey: string;
+}
+
+/** Accepts "https://host", "https://host/", "https://host/api/" and proxies with a path prefix. */
+export function normalizeBaseUrl(raw: unknown): string {
+	const value = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : DEFAULT_BASE_URL;
+	// Documented paths already start with /api, so a base URL ending in /api would double it.
+	return value.replace(/\/+$/, '').replace(/\/api$/i, '');
+}
+
+function rateLimitOf(credentials: ICredentialDataDecryptedObject): RateLimit {
+	if (credentials.plan === 'trial') return RATE_LIMIT_PLANS.trial;
+	if (credentials.plan === 'custom') {
+		const perSecond = Number(credentials.requestsPerSecond);
+		const perMinute = Number(credentials.requestsPerMinute);
+		if (perSecond >= 1 && perMinute >= 1) return { perSecond, perMinute };
+	}
+	return RATE_LIMIT_PLANS.production;
+}
+
+async function connectionOf(ctx: ApiContext): Promise<Connection> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	const baseUrl = normalizeBaseUrl(credentials.baseUrl);
+	return {
+		baseUrl,
+		secret: typeof credentials.apiKey === 'string' && credentials.apiKey !== '' ? credentials.apiKey : undefined,
+		limit: rateLimitOf(credentials),
+		pacerKey: `${reference?.id ?? reference?.name ?? 'default'}@${baseUrl}`,
+	};
+}
+
+function toApiResponse(raw: unknown): ApiResponse {
+	const response = (raw ?? {}) as { statusCode?: unknown; headers?: unknown; body?: unknown };
+	const body = response.body;
+	return {
+		statusCode: typeof response.statusCode === 'number' ? response.statusCode : 0,
+		headers: (response.headers ?? {}) as Record<string, unknown>,
+		body: typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : body == null ? '' : JSON.stringify(body),
+	};
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+
+export interface ExpectedBody {
+	/** For the error message: what a good answer looks like. */
+	description: string;
+	check(body: unknown): boolean;
+}
+
+/**
+ * GETs a path and returns the parsed JSON body. Waits for the credential's pacer before each attempt,
+ * retries 429 (after Retry-After), 502/503/504 and dropped connections within RETRY_POLICY, and turns
+ * every failure into a NodeApiError that names the cause and what to do.
+ */
+export async function apiGetJson(
+	ctx: ApiContext,
+	request: { url: string; qs?: IDataObject } & RequestSettings,
+	expected: ExpectedBody,
+): Promise<unknown> {
+	const node = ctx.getNode();
+	const connection = await connectionOf(ctx);
+	const timeout = request.timeout ?? DEFAULT_TIMEOUT_MS;
+	const options: IHttpRequestOptions = {
+		...request,
+		method: 'GET',
+		baseURL: connection.baseUrl,
+		timeout,
+		headers: { Accept: 'application/json' },
+		// Status and body are judged here, so the API's own message reaches the user.
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		json: false,
+		encoding: 'text',
+	};
+	let waitedMs = 0;
+	for (let attempt = 1; ; attempt++) {
+		await waitForTurn(connection.pacerKey, connection.limit);
+		let response: ApiResponse;
+		try {
+			response = toApiResponse(
+				await ctx.helpers.httpRequestWithAuthentication.call(ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, options),
+			);
+		} catch (error) {
+			const backoff = RETRY_POLICY.backoffBaseMs * 2 ** (attempt - 1);
+			if (classifyTransportError(error) === 'dropped' && canRetry(attempt, waitedMs, backoff)) {
+				ctx.logger.debug(`Agile Telecom: connection dropped, retrying in ${backoff} ms`, { attempt });
+				waitedMs += backoff;
+				await sleep(backoff);
+				continue;
+			}
+			throw errorFromTransport(node, error, {
+				baseUrl: connection.baseUrl,
+				timeoutMs: timeout,
+				attempts: attempt,
+				secret: connection.secret,
+			});
+		}
+		observeRateLimitHeaders(connection.pacerKey, connection.limit, response.headers);
+		if (response.statusCode >= 200 && response.statusCode < 300) {
+			const body = parseJson(response.body);
+			if (body === undefined || !expected.check(body)) {
+				throw invalidBodyError(node, response, expected.description, connection.secret);
+			}
+			return body;
+		}
+		if (RETRYABLE_STATUS.has(response.statusCode)) {
+			const delay = retryDelayMs(response, attempt);
+			if (canRetry(attempt, waitedMs, delay)) {
+				ctx.logger.debug(`Agile Telecom: HTTP ${response.statusCode}, retrying in ${delay} ms`, { attempt });
+				waitedMs += delay;
+				await sleep(delay);
+				continue;
+			}
+		}
+		throw errorFromResponse(node, response, connection.secret);
+	}
+}
+
+function canRetry(attempt: number, waitedMs: number, delayMs: number): boolean {
+	return attempt < RETRY_POLICY.maxAttempts && waitedMs + delayMs <= RETRY_POLICY.maxTotalWaitMs;
+}
+
+function retryDelayMs(response: ApiResponse, attempt: number): number {
+	const retryAfter = retryAfterSeconds(response.headers, parseJson(response.body));
+	if (retryAfter !== undefined) return Math.max(retryAfter * 1000, 100);
+	return RETRY_POLICY.backoffBaseMs * 2 ** (attempt - 1);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Turns an ID into exactly one path segment; '' and dot segments would address another endpoint. */
+export function phoneNumberPath(node: INode, phoneNumberId: unknown, itemIndex?: number): string {
+	const id = typeof phoneNumberId === 'number' ? String(phoneNumberId) : typeof phoneNumberId === 'string' ? phoneNumberId.trim() : '';
+	if (id === '') {
+		throw new NodeOperationError(node, 'No phone number ID was given', {
+			itemIndex,
+			description: 'Pick a number from the list, or enter its ID (e.g. waba-num-001); an expression may have resolved to an empty value',
+		});
+	}
+	if (id === '.' || id === '..') {
+		throw new NodeOperationError(node, `"${id}" is not a valid phone number ID`, {
+			itemIndex,
+			description: 'Pick a number from the list, or enter an ID as Phone Number → List returns it',
+		});
+	}
+	return `${PHONE_NUMBERS_PATH}/${encodeURIComponent(id)}`;
+}
+
+export async function getPhoneNumber(
+	ctx: ApiContext,
+	phoneNumberId: unknown,
+	settings: RequestSettings,
+	itemIndex?: number,
+): Promise<PhoneNumber> {
+	const url = phoneNumberPath(ctx.getNode(), phoneNumberId, itemIndex);
+	return (await apiGetJson(ctx, { ...settings, url }, {
+		description: "a phone number object such as {\"phoneNumberId\": …, \"status\": …}",
+		check: isObject,
+	})) as PhoneNumber;
+}
+
+export interface PhoneNumberPage {
+	numbers: PhoneNumber[];
+	/** Entries that are not objects (skipped), with their position, for warnings. */
+	skipped: string[];
+}
+
+/** Bound on pages read in one go, so a server that ignores `page` cannot make a poll run forever. */
+const MAX_PAGES = 10_000;
+
+const LIST_BODY: ExpectedBody = {
+	description: '{"phoneNumbers": [...], "total": N}',
+	check: (body) => isObject(body) && Array.isArray(body.phoneNumbers),
+};
+
+/**
+ * Reads the list page by page (`page` is 0-based) and yields each page as it arrives, so a caller that
+ * has enough stops the reading. Ends on an empty or short page, or once `total` numbers were read.
+ * If the first page is shorter than asked while `total` says more exist, the server capped the page
+ * size: paging goes on with the size it used.
+ */
+export async function* readPhoneNumberPages(
+	ctx: ApiContext,
+	settings: RequestSettings,
+	pageSize = MAX_PAGE_SIZE,
+): AsyncGenerator<PhoneNumberPage> {
+	let size = Math.max(1, Math.min(Math.floor(pageSize), MAX_PAGE_SIZE));
+	let read = 0;
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const body = (await apiGetJson(ctx, { ...settings, url: PHONE_NUMBERS_PATH, qs: { page, limit: size } }, LIST_BODY)) as {
+			phoneNumbers: unknown[];
+			total?: unknown;
+		};
+		const entries = body.phoneNumbers;
+		const total = typeof body.total === 'number' && Number.isFinite(body.total) ? body.total : undefined;
+		const numbers: PhoneNumber[] = [];
+		const skipped: string[] = [];
+		entries.forEach((entry, index) => {
+			if (isObject(entry)) numbers.push(entry as PhoneNumber);
+			else skipped.push(`page ${page}, entry ${index}: ${JSON.stringify(entry)?.slice(0, 80)}`);
+		});
+		read += entries.length;
+		yield { numbers, skipped };
+		if (entries.length === 0 || entries.length > size) return; // empty, or the server ignored paging
+		if (total !== undefined && read >= total) return;
+		if (entries.length < size) {
+			if (page === 0 && total !== undefined) size = entries.length;
+			else return;
+		}
+	}
+}

@@ -1,0 +1,239 @@
+/**
+ * Runs this package's nodes through n8n's own engine (n8n-core's WorkflowExecute), with the node and
+ * credential types loaded from the built package by n8n-core's PackageDirectoryLoader, exactly as n8n
+ * loads a community package. Requests go over real HTTP (to the sandbox).
+ */
+import { resolve } from 'node:path';
+
+import { ExecutionLifecycleHooks, LoadOptionsContext, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import {
+	createRunExecutionData,
+	type ICredentialDataDecryptedObject,
+	ICredentialsHelper,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IExecuteData,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeCredentialsDetails,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
+
+export const PACKAGE_ROOT = resolve(__dirname, '../../..');
+export const PACKAGE_NAME = 'n8n-nodes-agiletelecom';
+export const ACTION_NODE = `${PACKAGE_NAME}.agileTelecomWhatsApp`;
+export const TRIGGER_NODE = `${PACKAGE_NAME}.agileTelecomWhatsAppTrigger`;
+
+export interface LoadedPackage {
+	nodeTypes: INodeTypes;
+	credentialTypes: Map<string, ICredentialType>;
+	loader: PackageDirectoryLoader;
+}
+
+let loaded: Promise<LoadedPackage> | undefined;
+
+/** Loads dist/ through n8n-core's loader (which also adds the declarative Options collection). */
+export function loadPackage(): Promise<LoadedPackage> {
+	loaded ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
+		await loader.loadAll();
+		const types = new Map<string, INodeType | IVersionedNodeType>();
+		for (const [name, { type }] of Object.entries(loader.nodeTypes)) types.set(`${PACKAGE_NAME}.${name}`, type);
+		const nodeTypes: INodeTypes = {
+			getByName: (type) => lookup(types, type),
+			getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(lookup(types, type), version),
+			getKnownTypes: () => ({}),
+		};
+		const credentialTypes = new Map(Object.entries(loader.credentialTypes).map(([name, { type }]) => [name, type]));
+		return { nodeTypes, credentialTypes, loader };
+	})();
+	return loaded;
+}
+
+function lookup(types: Map<string, INodeType | IVersionedNodeType>, type: string): INodeType | IVersionedNodeType {
+	const found = types.get(type);
+	if (!found) throw new Error(`Unknown node type ${type}`);
+	return found;
+}
+
+/** Credentials as a user would save them; `apiKey` is the secret the tests look for everywhere. */
+export interface TestCredentials extends ICredentialDataDecryptedObject {
+	apiKey: string;
+	baseUrl: string;
+}
+
+/**
+ * n8n's credentials helper, reduced to what an execution needs: the decrypted data, and the credential
+ * type's own generic `authenticate` block applied the way n8n applies it (expressions resolved).
+ */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly credentials: Record<string, ICredentialDataDecryptedObject>,
+		private readonly credentialTypes: Map<string, ICredentialType>,
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = this.credentialTypes.get(typeName)?.authenticate;
+		if (!authenticate || typeof authenticate === 'function' || authenticate.type !== 'generic' || !workflow || !node) {
+			return requestOptions;
+		}
+		const headers = { ...(requestOptions.headers ?? {}) } as IDataObject;
+		for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
+			headers[name] = workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, '') as string;
+		}
+		return { ...requestOptions, headers };
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by these nodes');
+	}
+
+	async getDecrypted(_data: IWorkflowExecuteAdditionalData, details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+		const data = this.credentials[details.id ?? ''] ?? this.credentials[type];
+		if (!data) throw new Error(`No test credentials for ${type}`);
+		return { ...data };
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return this.credentialTypes.get(type)?.properties ?? [];
+	}
+}
+
+export function additionalData(credentials: TestCredentials, credentialTypes: Map<string, ICredentialType>): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper: new TestCredentialsHelper({ agileTelecomApi: credentials }, credentialTypes),
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formBaseUrl: 'http://localhost:5678/form',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		formTestBaseUrl: 'http://localhost:5678/form-test',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		mcpBaseUrl: 'http://localhost:5678/mcp',
+		mcpTestBaseUrl: 'http://localhost:5678/mcp-test',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+export type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+
+export interface RunOptions {
+	parameters: INodeParameters;
+	credentials: TestCredentials;
+	/** Input items; one empty item by default (as after a Manual Trigger). */
+	items?: IDataObject[];
+	onError?: OnError;
+	/** The credential's ID: the rate limiter's key. */
+	credentialId?: string;
+}
+
+export interface RunResult {
+	/** Items on the regular output. */
+	items: INodeExecutionData[];
+	/** Items on the error output (onError = continueErrorOutput). */
+	errorItems: INodeExecutionData[];
+	/** The node's error when the run failed. */
+	error: (Error & { description?: string | null; httpCode?: string | null; context?: IDataObject }) | undefined;
+	run: IRun;
+}
+
+const NODE_NAME = 'Agile Telecom WhatsApp';
+
+function actionNode(parameters: INodeParameters, credentialId = 'cred-1', onError?: OnError): INode {
+	return {
+		id: 'node-1',
+		name: NODE_NAME,
+		type: ACTION_NODE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { agileTelecomApi: { id: credentialId, name: 'Agile Telecom account' } },
+		...(onError ? { onError } : {}),
+	};
+}
+
+/** Calls a listSearch method the way the editor does, through n8n-core's LoadOptionsContext. */
+export async function searchList(method: string, credentials: TestCredentials, filter?: string, paginationToken?: string) {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const node = actionNode({ resource: 'phoneNumber', operation: 'get' });
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes });
+	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, credentialTypes), 'parameters.phoneNumberId');
+	const nodeType = nodeTypes.getByNameAndVersion(ACTION_NODE, 1);
+	const search = nodeType.methods?.listSearch?.[method];
+	if (!search) throw new Error(`No listSearch method ${method}`);
+	return await search.call(context, filter, paginationToken);
+}
+
+/** Runs one Agile Telecom WhatsApp node on the given items with n8n's WorkflowExecute. */
+export async function runActionNode(options: RunOptions): Promise<RunResult> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const node = actionNode(options.parameters, options.credentialId, options.onError);
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes });
+	const data = additionalData(options.credentials, credentialTypes);
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf-1', name: 'test', nodes: [node], connections: {}, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), isArchived: false, activeVersionId: null } as never);
+	(data as { hooks?: ExecutionLifecycleHooks }).hooks = hooks;
+	const items = (options.items ?? [{}]).map((json) => ({ json }));
+	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
+	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [executeData] } });
+	let run: IRun;
+	try {
+		run = await new WorkflowExecute(data, 'manual', runExecutionData).processRunExecutionData(workflow);
+	} catch (thrown) {
+		// The engine refuses to start a node with parameter issues (e.g. a required field left empty).
+		return { items: [], errorItems: [], error: thrown as RunResult['error'], run: { data: runExecutionData } as IRun };
+	}
+	const task = run.data.resultData.runData[NODE_NAME]?.[0];
+	const outputs = task?.data?.main ?? [];
+	const error = (task?.error ?? run.data.resultData.error) as RunResult['error'];
+	return {
+		items: outputs[0] ?? [],
+		errorItems: options.onError === 'continueErrorOutput' ? (outputs[1] ?? []) : [],
+		error,
+		run,
+	};
+}
