@@ -134,6 +134,13 @@ export function withReadiness(number: PhoneNumber, criteria: CampaignCriteria): 
 	return { ...withTierFields(number), ...evaluateReadiness(number, criteria) };
 }
 
+/** "ShopItalia · +390212345678 · ACTIVE · GREEN · TIER_10K", for pickers. */
+export function numberLabel(number: PhoneNumber): string {
+	const parts = [number.displayName, number.phoneNumber, number.status, number.qualityRating, number.messagingLimit];
+	const label = parts.filter((part) => part !== undefined && part !== null && part !== '').map(String).join(' · ');
+	return label || String(number.phoneNumberId);
+}
+
 /** "SportZone (waba-num-002)", for messages. */
 export function describeNumber(number: PhoneNumber): string {
 	const name = number.displayName ?? number.verifiedName ?? number.phoneNumber;

@@ -8,13 +8,15 @@ import { useSandbox } from '../harness/fixtures';
 describe('the built package, as n8n loads it', () => {
 	it("is found by n8n-core's PackageDirectoryLoader with the expected names", async () => {
 		const { loader, credentialTypes } = await loadPackage();
-		expect(Object.keys(loader.nodeTypes)).toEqual(expect.arrayContaining(['agileTelecomWhatsApp']));
+		expect(Object.keys(loader.nodeTypes).sort()).toEqual(['agileTelecomWhatsApp', 'agileTelecomWhatsAppTrigger']);
 		expect([...credentialTypes.keys()]).toEqual(['agileTelecomApi']);
 		const { description } = loader.nodeTypes.agileTelecomWhatsApp.type as unknown as { description: Record<string, unknown> };
 		expect(description.displayName).toBe('Agile Telecom WhatsApp');
 		expect(description.usableAsTool).toBe(true);
 		expect(description).not.toHaveProperty('execute');
 		expect(credentialTypes.get('agileTelecomApi')?.displayName).toBe('Agile Telecom API');
+		const trigger = (loader.nodeTypes.agileTelecomWhatsAppTrigger.type as unknown as { description: Record<string, unknown> }).description;
+		expect(trigger).toMatchObject({ displayName: 'Agile Telecom WhatsApp Trigger', polling: true, inputs: [] });
 		// The loader adds the declarative Options collection users see (timeout, batching, proxy).
 		expect((description.properties as Array<{ name: string }>).map((p) => p.name)).toContain('requestOptions');
 	});
@@ -25,6 +27,8 @@ describe('the built package, as n8n loads it', () => {
 			'dist/nodes/AgileTelecomWhatsApp/agileTelecom.dark.svg',
 			'dist/nodes/AgileTelecomWhatsApp/AgileTelecomWhatsApp.node.json',
 			'dist/credentials/agileTelecom.svg',
+			'dist/nodes/AgileTelecomWhatsAppTrigger/agileTelecom.svg',
+			'dist/nodes/AgileTelecomWhatsAppTrigger/AgileTelecomWhatsAppTrigger.node.json',
 		]) {
 			expect(existsSync(join(PACKAGE_ROOT, file))).toBe(true);
 		}

@@ -5,7 +5,14 @@
  */
 import { resolve } from 'node:path';
 
-import { ExecutionLifecycleHooks, LoadOptionsContext, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import {
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PackageDirectoryLoader,
+	PollContext,
+	TriggersAndPollers,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	createRunExecutionData,
 	type ICredentialDataDecryptedObject,
@@ -235,5 +242,41 @@ export async function runActionNode(options: RunOptions): Promise<RunResult> {
 		errorItems: options.onError === 'continueErrorOutput' ? (outputs[1] ?? []) : [],
 		error,
 		run,
+	};
+}
+
+export interface Poller {
+	/** One poll as n8n runs it (TriggersAndPollers + PollContext); mode 'trigger' = active workflow. */
+	poll(mode?: 'trigger' | 'manual'): Promise<INodeExecutionData[] | null>;
+	/** The trigger node's static data (what n8n persists for an active workflow). */
+	staticData(): IDataObject;
+	setParameters(parameters: INodeParameters): void;
+}
+
+/** A trigger node in a workflow object that lives across polls, so its static data persists between them. */
+export async function createPoller(parameters: INodeParameters, credentials: TestCredentials, credentialId = 'cred-1'): Promise<Poller> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const node: INode = {
+		id: 'trigger-1',
+		name: 'Agile Telecom WhatsApp Trigger',
+		type: TRIGGER_NODE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { agileTelecomApi: { id: credentialId, name: 'Agile Telecom account' } },
+	};
+	const workflow = new Workflow({ id: 'wf-trigger', nodes: [node], connections: {}, active: true, nodeTypes, staticData: {} });
+	const data = additionalData(credentials, credentialTypes);
+	const pollers = new TriggersAndPollers();
+	return {
+		async poll(mode = 'trigger') {
+			const context = new PollContext(workflow, node, data, mode, mode === 'manual' ? 'manual' : 'activate');
+			const result = await pollers.runPollFunction(workflow, node, context);
+			return result === null ? null : result[0];
+		},
+		staticData: () => workflow.getStaticData('node', node),
+		setParameters(next) {
+			node.parameters = next;
+		},
 	};
 }

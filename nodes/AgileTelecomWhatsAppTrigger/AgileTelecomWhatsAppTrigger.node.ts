@@ -1,0 +1,137 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+import { DEFAULT_TIMEOUT_MS } from '../shared/constants';
+import {
+	CHANGE_EVENTS,
+	type ChangeEvent,
+	diffSnapshot,
+	isSnapshot,
+	sampleChange,
+	takeSnapshot,
+	watchKey,
+} from '../shared/numberChanges';
+import { numberLabel, type PhoneNumber } from '../shared/numberState';
+import { readPhoneNumberPages } from '../shared/transport';
+
+const EVENT_OPTIONS: Record<ChangeEvent, Omit<INodePropertyOptions, 'value'>> = {
+	statusChanged: { name: 'Status Changed', description: 'E.g. PENDING → ACTIVE when onboarding finishes' },
+	qualityRatingChanged: { name: 'Quality Rating Changed', description: 'E.g. GREEN → YELLOW: act before RED leads to suspension' },
+	messagingLimitChanged: { name: 'Messaging Limit Changed', description: 'The tier went up or down' },
+	numberAdded: { name: 'Number Added', description: 'A number appeared in the account' },
+	numberRemoved: { name: 'Number Removed', description: 'A number left the account' },
+};
+
+async function readWatchedNumbers(ctx: IPollFunctions, phoneNumberIds: string[]): Promise<PhoneNumber[]> {
+	const watched = new Set(phoneNumberIds);
+	const { timeout } = ctx.getNodeParameter('options', {}) as { timeout?: number };
+	const numbers: PhoneNumber[] = [];
+	for await (const page of readPhoneNumberPages(ctx, { timeout: timeout && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS })) {
+		for (const number of page.numbers) {
+			if (watched.size === 0 || watched.has(String(number.phoneNumberId))) numbers.push(number);
+		}
+	}
+	return numbers;
+}
+
+export class AgileTelecomWhatsAppTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Agile Telecom WhatsApp Trigger',
+		name: 'agileTelecomWhatsAppTrigger',
+		icon: { light: 'file:agileTelecom.svg', dark: 'file:agileTelecom.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Watch: " + ($parameter["events"] || []).join(", ")}}',
+		description:
+			"Starts the workflow when a WhatsApp number's status, quality rating or messaging limit changes, or a number is added or removed",
+		defaults: { name: 'Agile Telecom WhatsApp Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'agileTelecomApi', required: true }],
+		properties: [
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: [...CHANGE_EVENTS],
+				description: 'The changes that start the workflow; each change is one item',
+				options: CHANGE_EVENTS.map((value) => ({ value, ...EVENT_OPTIONS[value] })),
+			},
+			{
+				displayName: 'Phone Number Names or IDs',
+				name: 'phoneNumberIds',
+				type: 'multiOptions',
+				default: [],
+				typeOptions: { loadOptionsMethod: 'getPhoneNumbers' },
+				description:
+					'Watch only these numbers; leave empty to watch every number of the account. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Timeout',
+						name: 'timeout',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: DEFAULT_TIMEOUT_MS,
+						description: 'Time in ms to wait for each API response before the poll fails (it is retried at the next poll)',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		loadOptions: {
+			async getPhoneNumbers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const options: INodePropertyOptions[] = [];
+				for await (const page of readPhoneNumberPages(this, {})) {
+					for (const number of page.numbers) options.push({ name: numberLabel(number), value: String(number.phoneNumberId) });
+				}
+				return options;
+			},
+		},
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const events = new Set(this.getNodeParameter('events', []) as ChangeEvent[]);
+		const phoneNumberIds = (this.getNodeParameter('phoneNumberIds', []) as unknown[]).map(String).filter(Boolean);
+		const watch = watchKey(phoneNumberIds);
+		const state = this.getWorkflowStaticData('node') as IDataObject;
+		// A failed read throws here, before the snapshot is touched: the change is seen by the next poll.
+		const numbers = await readWatchedNumbers(this, phoneNumberIds);
+		const stored = isSnapshot(state.snapshot) && state.snapshot.watch === watch ? state.snapshot : undefined;
+
+		if (this.getMode() === 'manual') {
+			// "Fetch Test Event": real pending changes if any, else a sample from real data; snapshot untouched.
+			const changes = stored ? diffSnapshot(stored, numbers, events) : [];
+			if (changes.length) return [this.helpers.returnJsonArray(changes)];
+			if (!numbers.length) {
+				throw new NodeOperationError(this.getNode(), 'No WhatsApp number to build a test event from', {
+					description: 'The account (or the numbers chosen under Phone Number Names or IDs) has no numbers yet',
+				});
+			}
+			return [this.helpers.returnJsonArray([sampleChange(numbers[0])])];
+		}
+
+		// First poll of an active workflow (no stored snapshot): baseline only.
+		const changes = stored ? diffSnapshot(stored, numbers, events) : [];
+		state.snapshot = takeSnapshot(numbers, watch);
+		return changes.length ? [this.helpers.returnJsonArray(changes)] : null;
+	}
+}
