@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { describeTier, formatCapacity, tierFields } from './tiers';
+import { describeTier, formatCapacity, TIER_LADDER, tierFields } from './tiers';
 
 /** Statuses the provider shows (ACTIVE, PENDING) plus the rest of Meta's phone-number statuses. */
 export const PHONE_NUMBER_STATUSES = [
@@ -124,9 +124,35 @@ export function evaluateReadiness(number: PhoneNumber, criteria: CampaignCriteri
 	return { ready: reasons.length === 0, reasons, action: campaignAction(number.status) };
 }
 
-/** A number as the node outputs it: the API's fields unchanged, plus the tier's capacity. */
+const KNOWN_VALUES: ReadonlyArray<[field: string, values: ReadonlySet<string>]> = [
+	['status', new Set<string>(PHONE_NUMBER_STATUSES)],
+	['qualityRating', new Set<string>([...QUALITY_RATINGS, 'NA'])],
+	['messagingLimit', new Set<string>([...TIER_LADDER.map((t) => t.tier), 'TIER_UNLIMITED', 'TIER_NOT_SET'])],
+];
+
+/** What could not be read in a number as the API sent it: missing, mistyped or unknown values. */
+export function dataWarnings(number: PhoneNumber): string[] {
+	const warnings: string[] = [];
+	const id = number.phoneNumberId;
+	if (!((typeof id === 'string' && id.trim() !== '') || (typeof id === 'number' && Number.isFinite(id)))) {
+		warnings.push(`phoneNumberId is ${id === undefined ? 'missing' : `not an ID (${JSON.stringify(id)})`}`);
+	}
+	for (const [field, known] of KNOWN_VALUES) {
+		const value = number[field];
+		if (value === undefined || value === null) warnings.push(`${field} is missing`);
+		else if (typeof value !== 'string') warnings.push(`${field} is not text (${JSON.stringify(value)})`);
+		else if (!known.has(value.trim().toUpperCase())) warnings.push(`${field} ${value} is not a known value`);
+	}
+	return warnings;
+}
+
+/**
+ * A number as the node outputs it: the API's fields unchanged, plus the tier's capacity, plus
+ * `dataWarnings` only when something in it could not be read.
+ */
 export function withTierFields(number: PhoneNumber): PhoneNumber {
-	return { ...number, ...tierFields(number.messagingLimit) };
+	const warnings = dataWarnings(number);
+	return { ...number, ...tierFields(number.messagingLimit), ...(warnings.length ? { dataWarnings: warnings } : {}) };
 }
 
 /** The API's fields, the tier's capacity and the readiness verdict. */

@@ -2,7 +2,8 @@
  * Keeps every request made with one credential under the API's per-key limits (a burst per second and a
  * budget per minute), across items, operations and concurrent executions in this n8n process.
  * Each caller reserves a start time in FIFO order, so 500 items become a steady stream instead of a flood.
- * Pacers are keyed by the credential's ID, never by the key itself.
+ * When the API's X-RateLimit-Remaining shows that something else (another n8n, a script) uses the same
+ * key, the per-minute budget shrinks by that much. Pacers are keyed by the credential's ID, never by the key.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -14,15 +15,13 @@ export interface RateLimit {
 const SECOND_MS = 1_000;
 const MINUTE_MS = 60_000;
 /** Slack so that requests spaced exactly one window apart do not land inside the server's window. */
-const WINDOW_SLACK_MS = { second: 25, minute: 250 } as const;
-/** Below this many remaining requests (as the API reports), requests are spread over the minute. */
-const LOW_REMAINING = 2;
+const WINDOW_SLACK_MS = { second: 100, minute: 500 } as const;
 
 class RequestPacer {
 	/** Reserved start times, ascending; only the last `perMinute` matter. */
 	private starts: number[] = [];
-	/** Set while the API reports that the key's budget is nearly used up (e.g. by another client). */
-	private spacingMs = 0;
+	/** Requests in the API's current window that were not ours, as last reported by the API. */
+	private othersInWindow = 0;
 
 	constructor(private limit: RateLimit) {}
 
@@ -32,7 +31,8 @@ class RequestPacer {
 
 	/** Reserves the earliest start that keeps both windows under their limits; returns the delay. */
 	reserve(now: number): number {
-		const { perSecond, perMinute } = this.limit;
+		const perSecond = this.limit.perSecond;
+		const perMinute = Math.max(1, this.limit.perMinute - this.othersInWindow);
 		const { starts } = this;
 		let start = Math.max(now, starts.at(-1) ?? 0);
 		if (starts.length >= perSecond) {
@@ -41,21 +41,18 @@ class RequestPacer {
 		if (starts.length >= perMinute) {
 			start = Math.max(start, starts[starts.length - perMinute] + MINUTE_MS + WINDOW_SLACK_MS.minute);
 		}
-		if (this.spacingMs > 0 && starts.length > 0) {
-			start = Math.max(start, starts[starts.length - 1] + this.spacingMs);
-		}
 		starts.push(start);
-		if (starts.length > perMinute) starts.splice(0, starts.length - perMinute);
+		if (starts.length > this.limit.perMinute) starts.splice(0, starts.length - this.limit.perMinute);
 		return start - now;
 	}
 
-	/** Reads X-RateLimit-Remaining / X-RateLimit-Limit from a response. */
-	observe(headers: Record<string, unknown>): void {
+	/** Reads X-RateLimit-Limit / X-RateLimit-Remaining: what the API counted beyond our own requests. */
+	observe(headers: Record<string, unknown>, now: number): void {
 		const remaining = Number(headers['x-ratelimit-remaining']);
-		if (!Number.isFinite(remaining)) return;
 		const reportedLimit = Number(headers['x-ratelimit-limit']);
-		const perMinute = Number.isFinite(reportedLimit) && reportedLimit > 0 ? reportedLimit : this.limit.perMinute;
-		this.spacingMs = remaining <= LOW_REMAINING ? MINUTE_MS / perMinute : 0;
+		if (!Number.isFinite(remaining) || !Number.isFinite(reportedLimit) || reportedLimit <= 0) return;
+		const ours = this.starts.filter((start) => start > now - MINUTE_MS && start <= now).length;
+		this.othersInWindow = Math.max(0, reportedLimit - remaining - ours);
 	}
 }
 
@@ -79,5 +76,5 @@ export async function waitForTurn(key: string, limit: RateLimit): Promise<void> 
 }
 
 export function observeRateLimitHeaders(key: string, limit: RateLimit, headers: Record<string, unknown>): void {
-	pacerFor(key, limit).observe(headers);
+	pacerFor(key, limit).observe(headers, Date.now());
 }

@@ -50,6 +50,8 @@ export interface SandboxOptions {
 	rateLimit?: RateLimitSettings;
 	/** Return the whole list in one response whatever `limit` says. */
 	ignorePaging?: boolean;
+	/** Serve the API under this path (a proxy with a path prefix), e.g. '/agile'. */
+	pathPrefix?: string;
 }
 
 export interface RecordedRequest {
@@ -68,6 +70,7 @@ export class ApiSandbox {
 	defaultPageSize: number;
 	rateLimit: RateLimitSettings | undefined;
 	ignorePaging: boolean;
+	pathPrefix: string;
 	readonly requests: RecordedRequest[] = [];
 	private readonly apiKeys = new Map<string, { whatsapp: boolean }>([
 		[SANDBOX_API_KEY, { whatsapp: true }],
@@ -87,6 +90,7 @@ export class ApiSandbox {
 		this.defaultPageSize = options.defaultPageSize ?? 10;
 		this.rateLimit = options.rateLimit;
 		this.ignorePaging = options.ignorePaging ?? false;
+		this.pathPrefix = options.pathPrefix ?? '';
 	}
 
 	get baseUrl(): string {
@@ -164,14 +168,16 @@ export class ApiSandbox {
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const url = new URL(req.url ?? '/', 'http://sandbox');
-		const rawPath = (req.url ?? '/').split('?')[0];
+		const requested = req.url ?? '/';
+		const unprefixed = this.pathPrefix && requested.startsWith(this.pathPrefix) ? requested.slice(this.pathPrefix.length) : requested;
+		const url = new URL(unprefixed, 'http://sandbox');
+		const rawPath = unprefixed.split('?')[0];
 		const endpoint: RecordedRequest['endpoint'] =
 			url.pathname === LIST_PATH ? 'list' : rawPath.startsWith(`${LIST_PATH}/`) && rawPath.slice(LIST_PATH.length + 1).split('/').length === 1 ? 'detail' : 'other';
 		const record: RecordedRequest = {
 			method: req.method ?? 'GET',
 			endpoint,
-			path: rawPath,
+			path: requested.split('?')[0],
 			query: Object.fromEntries(url.searchParams),
 			status: 0,
 			at: Date.now(),
@@ -215,7 +221,7 @@ export class ApiSandbox {
 		}
 		if (endpoint === 'detail') {
 			const id = decodeURIComponent(rawPath.slice(LIST_PATH.length + 1));
-			const number = this.numbers.find((n) => String(n.phoneNumberId) === id);
+			const number = this.numbers.find((n) => typeof n === 'object' && n !== null && String(n.phoneNumberId) === id);
 			if (!number) return fail(404, { phoneNumberId: `Phone number not found: ${id}` }, rateHeaders);
 			return send(200, number, rateHeaders);
 		}
@@ -223,8 +229,9 @@ export class ApiSandbox {
 	}
 
 	private listPage(query: URLSearchParams): { phoneNumbers: unknown[]; total: number } {
+		// Entries that are not objects pass through as they are (tests of malformed lists put them there).
 		const summaries = this.numbers.map((n) =>
-			Object.fromEntries(LIST_FIELDS.filter((f) => f in n).map((f) => [f, n[f]])),
+			typeof n === 'object' && n !== null ? Object.fromEntries(LIST_FIELDS.filter((f) => f in n).map((f) => [f, n[f]])) : n,
 		);
 		if (this.ignorePaging) return { phoneNumbers: summaries, total: summaries.length };
 		const page = Math.max(0, Number(query.get('page') ?? 0) || 0);

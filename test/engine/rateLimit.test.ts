@@ -1,0 +1,49 @@
+import { SANDBOX_API_KEY } from '../sandbox/server';
+import { runActionNode } from '../harness/engine';
+import { expectNoSecret, getParams, useSandbox } from '../harness/fixtures';
+
+/**
+ * The limiter, end to end: the sandbox enforces a small custom plan and answers 429 above it.
+ * Counts, not timings, are asserted (speed is measured by `npm run bench:limits`).
+ */
+describe('requests stay under the plan across items and concurrent executions', () => {
+	const { sandbox, credentials } = useSandbox({ rateLimit: { perSecond: 5, perMinute: 1000 } });
+	// Each test uses its own key: the sandbox counts per key, the node paces per credential.
+	const custom = (apiKey: string) => {
+		sandbox().addApiKey(apiKey);
+		return { ...credentials(), apiKey, plan: 'custom', requestsPerSecond: 5, requestsPerMinute: 1000 };
+	};
+
+	it('30 items through Get: no 429, every item answered in order', async () => {
+		const items = Array.from({ length: 30 }, (_, i) => ({ id: `waba-num-00${(i % 3) + 1}` }));
+		const result = await runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: custom('key-for-limiter-a'), items, credentialId: 'limiter-a' });
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.json.phoneNumberId)).toEqual(items.map((i) => i.id));
+		expect(sandbox().requests.filter((r) => r.status === 429)).toHaveLength(0);
+		// No one-second window held more than the plan allows.
+		const starts = sandbox().requests.map((r) => r.at);
+		const busiest = Math.max(...starts.map((t) => starts.filter((u) => u >= t && u < t + 1000).length));
+		expect(busiest).toBeLessThanOrEqual(5);
+		expectNoSecret(result, 'key-for-limiter-a');
+	});
+
+	it('two executions at once with the same credential share one budget', async () => {
+		const items = Array.from({ length: 12 }, () => ({ id: 'waba-num-001' }));
+		const [a, b] = await Promise.all([
+			runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: custom('key-for-limiter-b'), items, credentialId: 'limiter-b' }),
+			runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: custom('key-for-limiter-b'), items, credentialId: 'limiter-b' }),
+		]);
+		expect(a.items).toHaveLength(12);
+		expect(b.items).toHaveLength(12);
+		expect(sandbox().requests.filter((r) => r.status === 429)).toHaveLength(0);
+	});
+
+	it('without a fitting plan the API answers 429s, and the node retries them so no item is lost', async () => {
+		const items = Array.from({ length: 15 }, () => ({ id: 'waba-num-002' }));
+		const production = { apiKey: SANDBOX_API_KEY, baseUrl: sandbox().baseUrl };
+		const result = await runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: production, items, credentialId: 'limiter-c' });
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(15);
+		expect(sandbox().requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+	});
+});
