@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 
 import {
+	DirectoryLoader,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
 	PackageDirectoryLoader,
@@ -48,6 +49,14 @@ export interface LoadedPackage {
 }
 
 let loaded: Promise<LoadedPackage> | undefined;
+/** Node types that are not part of the package (e.g. a plain declarative node to compare against). */
+const extraTypes = new Map<string, INodeType>();
+
+/** Registers a node type under `name`, prepared the way n8n's loader prepares declarative nodes. */
+export function registerNodeType(name: string, type: INodeType): void {
+	DirectoryLoader.applyDeclarativeNodeOptionParameters(type);
+	extraTypes.set(name, type);
+}
 
 /** Loads dist/ through n8n-core's loader (which also adds the declarative Options collection). */
 export function loadPackage(): Promise<LoadedPackage> {
@@ -68,7 +77,7 @@ export function loadPackage(): Promise<LoadedPackage> {
 }
 
 function lookup(types: Map<string, INodeType | IVersionedNodeType>, type: string): INodeType | IVersionedNodeType {
-	const found = types.get(type);
+	const found = types.get(type) ?? extraTypes.get(type);
 	if (!found) throw new Error(`Unknown node type ${type}`);
 	return found;
 }
@@ -177,6 +186,8 @@ export interface RunOptions {
 	onError?: OnError;
 	/** The credential's ID: the rate limiter's key. */
 	credentialId?: string;
+	/** Another node type to run instead (see registerNodeType). */
+	nodeType?: string;
 }
 
 export interface RunResult {
@@ -191,11 +202,11 @@ export interface RunResult {
 
 const NODE_NAME = 'Agile Telecom WhatsApp';
 
-function actionNode(parameters: INodeParameters, credentialId = 'cred-1', onError?: OnError): INode {
+function actionNode(parameters: INodeParameters, credentialId = 'cred-1', onError?: OnError, type = ACTION_NODE): INode {
 	return {
 		id: 'node-1',
 		name: NODE_NAME,
-		type: ACTION_NODE,
+		type,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
@@ -219,7 +230,7 @@ export async function searchList(method: string, credentials: TestCredentials, f
 /** Runs one Agile Telecom WhatsApp node on the given items with n8n's WorkflowExecute. */
 export async function runActionNode(options: RunOptions): Promise<RunResult> {
 	const { nodeTypes, credentialTypes } = await loadPackage();
-	const node = actionNode(options.parameters, options.credentialId, options.onError);
+	const node = actionNode(options.parameters, options.credentialId, options.onError, options.nodeType);
 	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes });
 	const data = additionalData(options.credentials, credentialTypes);
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf-1', name: 'test', nodes: [node], connections: {}, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), isArchived: false, activeVersionId: null } as never);
