@@ -74,7 +74,7 @@ export class AgileTelecomApi implements ICredentialType {
 	// Asks for one number: proves the key works and has WhatsApp permission, at the cost of one request.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.baseUrl || "https://lora-api.agiletelecom.com").trim().replace(/\\/+$/, "").replace(/\\/api$/i, "")}}',
+			baseURL: '={{($credentials.baseUrl || "https://lora-api.agiletelecom.com").trim().replace(/\\/+$/, "").replace(/\\/api$/i, "").replace(/\\/+$/, "")}}',
 			url: '/api/message-server/whatsapp/phone-numbers',
 			qs: { page: 0, limit: 1 },
 		},

@@ -62,7 +62,7 @@ interface Connection {
 export function normalizeBaseUrl(raw: unknown): string {
 	const value = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : DEFAULT_BASE_URL;
 	// Documented paths already start with /api, so a base URL ending in /api would double it.
-	return value.replace(/\/+$/, '').replace(/\/api$/i, '');
+	return value.replace(/\/+$/, '').replace(/\/api$/i, '').replace(/\/+$/, '');
 }
 
 function rateLimitOf(credentials: ICredentialDataDecryptedObject): RateLimit {
