@@ -87,7 +87,7 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
   fs.mkdirSync(userFolder, { recursive: true });
   const n8nMajor = Number(runtime.version.split('.')[0]);
   const dataDir = path.join(userFolder, '.n8n');
-  let server; // { child, port, url, logFile, output, exited }
+  let server; // { child, port, url, logFile, output (last 20 kB), exited: false | {code, signal}, done }
   let apiKey;
 
   // The parent's own N8N_* settings would make runs depend on who runs them: leave them out.
@@ -125,9 +125,15 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
     };
   }
 
-  /** Runs `n8n <args>` to completion. @returns {Promise<{code: number, stdout: string, stderr: string}>} */
+  /**
+   * Runs `n8n <args>` to completion. One-shot commands use the "legacy" expression engine unless
+   * `env` says otherwise: with the default "vm" engine (isolated-vm 7 on Node 24), n8n 2.x segfaults
+   * while exiting in about a third of the runs, after its work is done (exit "code" 1, no message).
+   * The server (start()) keeps n8n's default engine.
+   * @returns {Promise<{code: number, stdout: string, stderr: string}>}
+   */
   async function run(args, { timeoutMs = 180_000 } = {}) {
-    const env = await envFor();
+    const env = await envFor({ N8N_EXPRESSION_ENGINE: extraEnv.N8N_EXPRESSION_ENGINE ?? 'legacy' });
     return new Promise((resolve, reject) => {
       // Own process group, so that a timeout also ends the task runner the command may have started.
       const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { cwd: userFolder, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -253,7 +259,8 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
   }
 
   /**
-   * Starts `n8n start` (editor and API on http://127.0.0.1:<port>) and waits until it is ready.
+   * Starts `n8n start` (editor and API on http://127.0.0.1:<port>, a free port unless given), waits
+   * until it is ready, then sets the owner up (see OWNER) and gets an API key for api().
    * @returns {Promise<{url: string, port: number, pid: number, logFile: string}>}
    */
   async function start({ port, timeoutMs = 120_000 } = {}) {
@@ -274,7 +281,7 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
         s.output = (s.output + d).slice(-20_000);
       });
     }
-    s.done = new Promise((resolve) => child.on('close', () => resolve((s.exited = true))));
+    s.done = new Promise((resolve) => child.on('close', (code, signal) => resolve((s.exited = { code, signal }))));
     s.done.then(() => out.end());
     s.killOnExit = () => killGroup(child.pid, 'SIGKILL');
     process.on('exit', s.killOnExit); // never leave a server behind when the caller dies
@@ -306,9 +313,12 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
     return { url, port, pid: child.pid, logFile };
   }
 
-  /** SIGTERM (n8n shuts down gracefully), SIGKILL after `graceMs`, then sweeps the process group. */
+  /**
+   * SIGTERM (n8n shuts down gracefully), SIGKILL after `graceMs`, then sweeps the process group.
+   * @returns {Promise<{code: number|null, signal: string|null}|undefined>} how n8n exited
+   */
   async function stop({ graceMs = 20_000 } = {}) {
-    if (!server) return;
+    if (!server) return undefined;
     const { child, done } = server;
     if (!server.exited) {
       child.kill('SIGTERM');
@@ -317,10 +327,11 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
     }
     killGroup(child.pid, 'SIGKILL'); // leftover task runners, or n8n itself after a timeout
     for (let i = 0; i < 50 && killGroup(child.pid, 0); i++) await sleep(100);
-    await done;
+    const exit = await done;
     process.removeListener('exit', server.killOnExit);
     server = undefined;
     apiKey = undefined;
+    return exit;
   }
 
   async function request(method, urlPath, { body, headers = {} } = {}) {

@@ -158,7 +158,8 @@ async function withLock(lockDir, log, fn) {
  * @param {string} [opts.version='2.41.1']
  * @param {string} [opts.cacheDir] default: $N8N_RUNTIME_CACHE_DIR, else <repo>/.cache/n8n
  * @param {number} [opts.nodeMajor] Node.js major to run n8n with; default: the machine's Node if it
- *   satisfies n8n's `engines.node`, else 24 (downloaded from the npm registry).
+ *   satisfies n8n's `engines.node`, else 24 (downloaded from the npm registry). Asking for another
+ *   major than the installed one re-does the install in place for it (sqlite3 is built per Node ABI).
  * @param {(msg: string) => void} [opts.log]
  * @returns {Promise<{nodeBin: string, n8nBin: string, version: string, nodeVersion: string, isolatedVm: boolean, dir: string}>}
  *   isolatedVm: whether n8n's isolated-vm expression engine loads on that Node (see createInstance)
@@ -183,7 +184,7 @@ async function install({ version, dir, nodeMajor, log, markerFile }) {
   const started = Date.now();
   const logFile = path.join(dir, 'install.log');
   const n8nDir = path.join(dir, 'n8n');
-  let phase = 'starting';
+  let phase = `reading n8n@${version} from the npm registry`;
   const heartbeat = setInterval(() => {
     const last = lastLogLine(logFile);
     log(`${phase}… ${formatDuration(Date.now() - started)} elapsed${last ? ` | ${last}` : ''}`);

@@ -114,11 +114,17 @@ async function selftest({ version, nodeMajor, cacheDir, keep = false } = {}) {
       },
       {
         name: 'poll',
-        nodes: [{
-          id: 'p1', name: 'Poll', type: `${name}.selfTestTrigger`, typeVersion: 1, position: [0, 0],
-          parameters: { url: feed.url, pollTimes: { item: [{ mode: 'everyMinute' }] } },
-        }],
-        connections: {},
+        nodes: [
+          {
+            id: 'p1', name: 'Poll', type: `${name}.selfTestTrigger`, typeVersion: 1, position: [0, 0],
+            parameters: { url: feed.url, pollTimes: { item: [{ mode: 'everyMinute' }] } },
+          },
+          { // an expression evaluated by the server's own (default) expression engine
+            id: 'p2', name: 'Tenfold', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, 0],
+            parameters: { mode: 'manual', options: {}, assignments: { assignments: [{ id: 't', name: 'tenfold', value: '={{ $json.id * 10 }}', type: 'number' }] } },
+          },
+        ],
+        connections: { Poll: { main: [[{ node: 'Tenfold', type: 'main', index: 0 }]] } },
         settings: {},
       },
     ]));
@@ -138,8 +144,10 @@ async function selftest({ version, nodeMajor, cacheDir, keep = false } = {}) {
     feed.items.push({ id: 2, text: 'second' });
     const both = await timed('waitForExecutions: scheduled poll (≤ 1 min)', () => n8n.waitForExecutions(pollId, { min: 2, timeoutMs: 90_000 }));
     assert.deepEqual(nodeItems(both[1], 'Poll'), [{ id: 2, text: 'second' }]);
+    assert.deepEqual(nodeItems(both[1], 'Tenfold'), [{ tenfold: 20 }]);
   } finally {
-    await timed('stop', () => n8n.stop());
+    const exit = await timed('stop', () => n8n.stop());
+    if (exit) console.log(`  n8n exited with ${JSON.stringify(exit)}`);
     feed.close();
     fs.rmSync(fixture, { recursive: true, force: true });
     if (keep) console.log(`  kept user folder ${n8n.userFolder}`);
