@@ -30,6 +30,8 @@ function requestSettings(
 		timeout: userTimeout > 0 ? userTimeout : DEFAULT_TIMEOUT_MS,
 		proxy: options.proxy,
 		skipSslCertificateValidation: Boolean(options.skipSslCertificateValidation),
+		// Set by n8n when the credential restricts the domains it may be sent to.
+		...(options.allowedDomains ? { allowedDomains: options.allowedDomains } : {}),
 	};
 }
 

@@ -47,8 +47,11 @@ export interface ApiContext {
 	logger: Logger;
 }
 
-/** Request settings a caller may pass on (from the declarative Options: timeout, proxy, SSL). */
-export type RequestSettings = Pick<IHttpRequestOptions, 'timeout' | 'proxy' | 'skipSslCertificateValidation'>;
+/**
+ * Request settings a caller may pass on: the declarative Options (timeout, proxy, SSL) and the domains
+ * n8n allows this credential to reach.
+ */
+export type RequestSettings = Pick<IHttpRequestOptions, 'timeout' | 'proxy' | 'skipSslCertificateValidation' | 'allowedDomains'>;
 
 interface Connection {
 	baseUrl: string;

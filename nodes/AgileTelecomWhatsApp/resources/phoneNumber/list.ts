@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-wor
 
 import { MAX_PAGE_SIZE } from '../../../shared/constants';
 import { PHONE_NUMBER_STATUSES, QUALITY_RATINGS, type PhoneNumber, withTierFields } from '../../../shared/numberState';
-import { type LadderTier, TIER_LADDER, tierAtLeast } from '../../../shared/tiers';
+import { describeTier, groupThousands, type LadderTier, TIER_LADDER } from '../../../shared/tiers';
 import { readPhoneNumberPages } from '../../../shared/transport';
 import { operationRouting } from '../../operationRouting';
 
@@ -14,14 +14,30 @@ interface ListFilters {
 	minMessagingLimit?: LadderTier;
 }
 
+/**
+ * The filters as one test, prepared once per execution rather than for every number: the chosen values
+ * as sets, the minimum tier's rank looked up once, and nothing checked that the user left empty.
+ */
+export function filterTest(filters: ListFilters): (number: PhoneNumber) => boolean {
+	const statuses = filters.status?.length ? new Set(filters.status) : undefined;
+	const qualities = filters.qualityRating?.length ? new Set(filters.qualityRating) : undefined;
+	const minimum = filters.minMessagingLimit;
+	const minimumRank = minimum ? describeTier(minimum).rank : undefined;
+	return (number) => {
+		if (statuses && !statuses.has(String(number.status ?? '').toUpperCase())) return false;
+		if (qualities && !qualities.has(String(number.qualityRating ?? '').toUpperCase())) return false;
+		if (minimum) {
+			// As tierAtLeast(number.messagingLimit, minimum): unknown tiers (and an unknown minimum) never pass.
+			const rank = describeTier(number.messagingLimit).rank;
+			if (rank === undefined || minimumRank === undefined || rank < minimumRank) return false;
+		}
+		return true;
+	};
+}
+
 /** Filters apply to every page, so that `limit` counts matching numbers. */
 export function matchesFilters(number: PhoneNumber, filters: ListFilters): boolean {
-	const status = String(number.status ?? '').toUpperCase();
-	const quality = String(number.qualityRating ?? '').toUpperCase();
-	if (filters.status?.length && !filters.status.includes(status)) return false;
-	if (filters.qualityRating?.length && !filters.qualityRating.includes(quality)) return false;
-	if (filters.minMessagingLimit && !tierAtLeast(number.messagingLimit, filters.minMessagingLimit)) return false;
-	return true;
+	return filterTest(filters)(number);
 }
 
 export const listOperation: INodePropertyOptions = {
@@ -34,13 +50,14 @@ export const listOperation: INodePropertyOptions = {
 		const limit = returnAll ? Number.POSITIVE_INFINITY : (ctx.getNodeParameter('limit', 50) as number);
 		const filters = ctx.getNodeParameter('filters', {}) as ListFilters;
 		const filtered = Boolean(filters.status?.length || filters.qualityRating?.length || filters.minMessagingLimit);
+		const matches = filterTest(filters);
 		// Unfiltered with a limit: ask for no more than needed (List with limit 5 = one small request).
 		const pageSize = filtered || returnAll ? MAX_PAGE_SIZE : Math.min(limit, MAX_PAGE_SIZE);
 		const results: IDataObject[] = [];
 		for await (const page of readPhoneNumberPages(ctx, settings, pageSize)) {
 			for (const skipped of page.skipped) ctx.logger.warn(`Agile Telecom: skipped a list entry that is not an object (${skipped})`);
 			for (const number of page.numbers) {
-				if (!matchesFilters(number, filters)) continue;
+				if (!matches(number)) continue;
 				results.push(withTierFields(number));
 				if (results.length >= limit) return results;
 			}
@@ -83,7 +100,7 @@ export const listFields: INodeProperties[] = [
 				description:
 					'Only numbers whose tier is at least this one (unique recipients per 24 h). Numbers with an unknown or unset tier never pass.',
 				options: TIER_LADDER.map(({ tier, capacity }) => ({
-					name: capacity === Number.POSITIVE_INFINITY ? 'Unlimited' : `${tier} (${capacity.toLocaleString('en-US')})`,
+					name: capacity === Number.POSITIVE_INFINITY ? 'Unlimited' : `${tier} (${groupThousands(capacity)})`,
 					value: tier,
 				})),
 			},
