@@ -1,8 +1,9 @@
-// Copies what tsc does not: node/credential icons and the codex files (*.node.json) next to the built code.
+// Copies what tsc does not: node/credential icons and the codex files (*.node.json) next to the built code,
+// and the package entry (index.js) into dist/, so that the published package holds only dist/.
 const { src, dest } = require('gulp');
 
 function copyAssets() {
-	return src(['nodes/**/*.{png,svg,node.json}', 'credentials/**/*.{png,svg}'], {
+	return src(['index.js', 'nodes/**/*.{png,svg,node.json}', 'credentials/**/*.{png,svg}'], {
 		base: '.',
 		encoding: false,
 	}).pipe(dest('dist'));
