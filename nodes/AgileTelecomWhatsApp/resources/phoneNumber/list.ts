@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-wor
 
 import { MAX_PAGE_SIZE } from '../../../shared/constants';
 import { PHONE_NUMBER_STATUSES, QUALITY_RATINGS, type PhoneNumber, withTierFields } from '../../../shared/numberState';
-import { describeTier, groupThousands, type LadderTier, TIER_LADDER } from '../../../shared/tiers';
+import { groupThousands, type LadderTier, TIER_LADDER, tierAtLeast } from '../../../shared/tiers';
 import { readPhoneNumberPages } from '../../../shared/transport';
 import { operationRouting } from '../../operationRouting';
 
@@ -16,28 +16,19 @@ interface ListFilters {
 
 /**
  * The filters as one test, prepared once per execution rather than for every number: the chosen values
- * as sets, the minimum tier's rank looked up once, and nothing checked that the user left empty.
+ * as sets, and nothing checked that the user left empty. Applied on every page, so that `limit` counts
+ * matching numbers.
  */
 export function filterTest(filters: ListFilters): (number: PhoneNumber) => boolean {
 	const statuses = filters.status?.length ? new Set(filters.status) : undefined;
 	const qualities = filters.qualityRating?.length ? new Set(filters.qualityRating) : undefined;
 	const minimum = filters.minMessagingLimit;
-	const minimumRank = minimum ? describeTier(minimum).rank : undefined;
 	return (number) => {
 		if (statuses && !statuses.has(String(number.status ?? '').toUpperCase())) return false;
 		if (qualities && !qualities.has(String(number.qualityRating ?? '').toUpperCase())) return false;
-		if (minimum) {
-			// As tierAtLeast(number.messagingLimit, minimum): unknown tiers (and an unknown minimum) never pass.
-			const rank = describeTier(number.messagingLimit).rank;
-			if (rank === undefined || minimumRank === undefined || rank < minimumRank) return false;
-		}
+		if (minimum && !tierAtLeast(number.messagingLimit, minimum)) return false;
 		return true;
 	};
-}
-
-/** Filters apply to every page, so that `limit` counts matching numbers. */
-export function matchesFilters(number: PhoneNumber, filters: ListFilters): boolean {
-	return filterTest(filters)(number);
 }
 
 export const listOperation: INodePropertyOptions = {
