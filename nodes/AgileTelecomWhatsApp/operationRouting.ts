@@ -14,7 +14,7 @@ import type {
 	INodePropertyRouting,
 } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS, PHONE_NUMBERS_PATH } from '../shared/constants';
+import { PHONE_NUMBERS_PATH } from '../shared/constants';
 import type { RequestSettings } from '../shared/transport';
 
 export type OperationRun = (ctx: IExecutePaginationFunctions, settings: RequestSettings) => Promise<IDataObject[]>;
@@ -24,10 +24,9 @@ function requestSettings(
 	ctx: IExecutePaginationFunctions,
 	options: DeclarativeRestApiSettings.ResultOptions['options'],
 ): RequestSettings {
-	// n8n fills in 300 s when Options → Timeout is unset; a gate should fail sooner.
-	const userTimeout = ctx.getNodeParameter('requestOptions.timeout', 0) as number;
+	// n8n fills in 300 s when Options → Timeout is unset: pass only what the user set (the transport defaults).
 	return {
-		timeout: userTimeout > 0 ? userTimeout : DEFAULT_TIMEOUT_MS,
+		timeout: ctx.getNodeParameter('requestOptions.timeout', 0) as number,
 		proxy: options.proxy,
 		skipSslCertificateValidation: Boolean(options.skipSslCertificateValidation),
 		// Set by n8n when the credential restricts the domains it may be sent to.

@@ -34,7 +34,7 @@ async function readWatchedNumbers(ctx: IPollFunctions, phoneNumberIds: string[])
 	const watched = new Set(phoneNumberIds);
 	const { timeout } = ctx.getNodeParameter('options', {}) as { timeout?: number };
 	const numbers: PhoneNumber[] = [];
-	for await (const page of readPhoneNumberPages(ctx, { timeout: timeout && timeout > 0 ? timeout : DEFAULT_TIMEOUT_MS })) {
+	for await (const page of readPhoneNumberPages(ctx, { timeout })) {
 		for (const number of page.numbers) {
 			if (watched.size === 0 || watched.has(String(number.phoneNumberId))) numbers.push(number);
 		}

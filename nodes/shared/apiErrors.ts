@@ -25,7 +25,7 @@ export function redact(text: string, secret: string | undefined): string {
 	return secret ? text.split(secret).join('[redacted]') : text;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -59,7 +59,8 @@ export function retryAfterSeconds(headers: Record<string, unknown>, body: unknow
 	return undefined;
 }
 
-function parseJson(text: string): unknown {
+/** The parsed body, or undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
 	try {
 		return JSON.parse(text) as unknown;
 	} catch {

@@ -19,6 +19,8 @@ import {
 	errorFromResponse,
 	errorFromTransport,
 	invalidBodyError,
+	isObject,
+	parseJson,
 	retryAfterSeconds,
 } from './apiErrors';
 import {
@@ -53,7 +55,7 @@ export interface ApiContext {
  */
 export type RequestSettings = Pick<IHttpRequestOptions, 'timeout' | 'proxy' | 'skipSslCertificateValidation' | 'allowedDomains'>;
 
-interface Connection {
+export interface Connection {
 	baseUrl: string;
 	secret: string | undefined;
 	limit: RateLimit;
@@ -100,14 +102,6 @@ function toApiResponse(raw: unknown): ApiResponse {
 	};
 }
 
-function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return undefined;
-	}
-}
-
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
 export interface ExpectedBody {
@@ -125,10 +119,13 @@ export async function apiGetJson(
 	ctx: ApiContext,
 	request: { url: string; qs?: IDataObject } & RequestSettings,
 	expected: ExpectedBody,
+	// A paged read looks the credential up once for all its pages.
+	connection?: Connection,
 ): Promise<unknown> {
 	const node = ctx.getNode();
-	const connection = await connectionOf(ctx);
-	const timeout = request.timeout ?? DEFAULT_TIMEOUT_MS;
+	connection ??= await connectionOf(ctx);
+	// Unset (or 0) means the default: n8n's own 300 s is far too long for a campaign gate.
+	const timeout = request.timeout && request.timeout > 0 ? request.timeout : DEFAULT_TIMEOUT_MS;
 	const options: IHttpRequestOptions = {
 		...request,
 		method: 'GET',
@@ -195,10 +192,6 @@ function retryDelayMs(response: ApiResponse, attempt: number): number {
 	return RETRY_POLICY.backoffBaseMs * 2 ** (attempt - 1);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Turns an ID into exactly one path segment; '' and dot segments would address another endpoint. */
 export function phoneNumberPath(node: INode, phoneNumberId: unknown, itemIndex?: number): string {
 	const id = typeof phoneNumberId === 'number' ? String(phoneNumberId) : typeof phoneNumberId === 'string' ? phoneNumberId.trim() : '';
@@ -255,10 +248,11 @@ export async function* readPhoneNumberPages(
 	settings: RequestSettings,
 	pageSize = MAX_PAGE_SIZE,
 ): AsyncGenerator<PhoneNumberPage> {
+	const connection = await connectionOf(ctx);
 	let size = Math.max(1, Math.min(Math.floor(pageSize), MAX_PAGE_SIZE));
 	let read = 0;
 	for (let page = 0; page < MAX_PAGES; page++) {
-		const body = (await apiGetJson(ctx, { ...settings, url: PHONE_NUMBERS_PATH, qs: { page, limit: size } }, LIST_BODY)) as {
+		const body = (await apiGetJson(ctx, { ...settings, url: PHONE_NUMBERS_PATH, qs: { page, limit: size } }, LIST_BODY, connection)) as {
 			phoneNumbers: unknown[];
 			total?: unknown;
 		};
