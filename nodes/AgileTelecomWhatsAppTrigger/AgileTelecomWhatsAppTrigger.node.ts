@@ -20,7 +20,7 @@ import {
 	watchKey,
 } from '../shared/numberChanges';
 import { numberLabel, type PhoneNumber } from '../shared/numberState';
-import { readPhoneNumberPages } from '../shared/transport';
+import { readAllPhoneNumbers } from '../shared/transport';
 
 const EVENT_OPTIONS: Record<ChangeEvent, Omit<INodePropertyOptions, 'value'>> = {
 	statusChanged: { name: 'Status Changed', description: 'E.g. PENDING → ACTIVE when onboarding finishes' },
@@ -33,13 +33,8 @@ const EVENT_OPTIONS: Record<ChangeEvent, Omit<INodePropertyOptions, 'value'>> = 
 async function readWatchedNumbers(ctx: IPollFunctions, phoneNumberIds: string[]): Promise<PhoneNumber[]> {
 	const watched = new Set(phoneNumberIds);
 	const { timeout } = ctx.getNodeParameter('options', {}) as { timeout?: number };
-	const numbers: PhoneNumber[] = [];
-	for await (const page of readPhoneNumberPages(ctx, { timeout })) {
-		for (const number of page.numbers) {
-			if (watched.size === 0 || watched.has(String(number.phoneNumberId))) numbers.push(number);
-		}
-	}
-	return numbers;
+	const numbers = await readAllPhoneNumbers(ctx, { timeout });
+	return watched.size === 0 ? numbers : numbers.filter((number) => watched.has(String(number.phoneNumberId)));
 }
 
 export class AgileTelecomWhatsAppTrigger implements INodeType {
@@ -99,11 +94,8 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 	methods = {
 		loadOptions: {
 			async getPhoneNumbers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				const options: INodePropertyOptions[] = [];
-				for await (const page of readPhoneNumberPages(this, {})) {
-					for (const number of page.numbers) options.push({ name: numberLabel(number), value: String(number.phoneNumberId) });
-				}
-				return options;
+				const numbers = await readAllPhoneNumbers(this, {});
+				return numbers.map((number) => ({ name: numberLabel(number), value: String(number.phoneNumberId) }));
 			},
 		},
 	};

@@ -223,12 +223,6 @@ export async function getPhoneNumber(
 	})) as PhoneNumber;
 }
 
-export interface PhoneNumberPage {
-	numbers: PhoneNumber[];
-	/** Entries that are not objects (skipped), with their position, for warnings. */
-	skipped: string[];
-}
-
 /** Bound on pages read in one go, so a server that ignores `page` cannot make a poll run forever. */
 const MAX_PAGES = 10_000;
 
@@ -238,16 +232,16 @@ const LIST_BODY: ExpectedBody = {
 };
 
 /**
- * Reads the list page by page (`page` is 0-based) and yields each page as it arrives, so a caller that
- * has enough stops the reading. Ends on an empty or short page, or once `total` numbers were read.
- * If the first page is shorter than asked while `total` says more exist, the server capped the page
- * size: paging goes on with the size it used.
+ * Reads the list page by page (`page` is 0-based) and yields each page's numbers as they arrive, so a
+ * caller that has enough stops the reading. Ends on an empty or short page, or once `total` numbers were
+ * read. If the first page is shorter than asked while `total` says more exist, the server capped the page
+ * size: paging goes on with the size it used. Entries that are not objects are skipped, with a warning.
  */
 export async function* readPhoneNumberPages(
 	ctx: ApiContext,
 	settings: RequestSettings,
 	pageSize = MAX_PAGE_SIZE,
-): AsyncGenerator<PhoneNumberPage> {
+): AsyncGenerator<PhoneNumber[]> {
 	const connection = await connectionOf(ctx);
 	let size = Math.max(1, Math.min(Math.floor(pageSize), MAX_PAGE_SIZE));
 	let read = 0;
@@ -259,13 +253,15 @@ export async function* readPhoneNumberPages(
 		const entries = body.phoneNumbers;
 		const total = typeof body.total === 'number' && Number.isFinite(body.total) ? body.total : undefined;
 		const numbers: PhoneNumber[] = [];
-		const skipped: string[] = [];
 		entries.forEach((entry, index) => {
 			if (isObject(entry)) numbers.push(entry as PhoneNumber);
-			else skipped.push(`page ${page}, entry ${index}: ${JSON.stringify(entry)?.slice(0, 80)}`);
+			else {
+				const shown = JSON.stringify(entry)?.slice(0, 80);
+				ctx.logger.warn(`Agile Telecom: skipped a list entry that is not an object (page ${page}, entry ${index}: ${shown})`);
+			}
 		});
 		read += entries.length;
-		yield { numbers, skipped };
+		yield numbers;
 		if (entries.length === 0 || entries.length > size) return; // empty, or the server ignored paging
 		if (total !== undefined && read >= total) return;
 		if (entries.length < size) {
@@ -273,4 +269,11 @@ export async function* readPhoneNumberPages(
 			else return;
 		}
 	}
+}
+
+/** Every number of the account, in the API's order (all pages). */
+export async function readAllPhoneNumbers(ctx: ApiContext, settings: RequestSettings): Promise<PhoneNumber[]> {
+	const numbers: PhoneNumber[] = [];
+	for await (const page of readPhoneNumberPages(ctx, settings)) numbers.push(...page);
+	return numbers;
 }

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { numberLabel } from '../../shared/numberState';
-import { readPhoneNumberPages } from '../../shared/transport';
+import { readAllPhoneNumbers } from '../../shared/transport';
 
 /** The resource locator's dropdown: the account's numbers, labelled with what matters when picking one. */
 export async function searchPhoneNumbers(
@@ -10,13 +10,11 @@ export async function searchPhoneNumbers(
 ): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
 	const results: INodeListSearchResult['results'] = [];
-	for await (const page of readPhoneNumberPages(this, {})) {
-		for (const number of page.numbers) {
-			const name = numberLabel(number);
-			const haystack = `${name} ${String(number.phoneNumberId)} ${String(number.verifiedName ?? '')}`.toLowerCase();
-			if (needle && !haystack.includes(needle)) continue;
-			results.push({ name, value: String(number.phoneNumberId) });
-		}
+	for (const number of await readAllPhoneNumbers(this, {})) {
+		const name = numberLabel(number);
+		const haystack = `${name} ${String(number.phoneNumberId)} ${String(number.verifiedName ?? '')}`.toLowerCase();
+		if (needle && !haystack.includes(needle)) continue;
+		results.push({ name, value: String(number.phoneNumberId) });
 	}
 	return { results };
 }

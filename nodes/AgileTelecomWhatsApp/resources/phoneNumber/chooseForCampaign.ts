@@ -5,11 +5,10 @@ import {
 	type CampaignCriteria,
 	chooseForCampaign,
 	describeNumber,
-	type PhoneNumber,
 	withReadiness,
 } from '../../../shared/numberState';
 import { formatCapacity } from '../../../shared/tiers';
-import { readPhoneNumberPages } from '../../../shared/transport';
+import { readAllPhoneNumbers } from '../../../shared/transport';
 import { operationRouting } from '../../operationRouting';
 import { readCampaignCriteria } from './campaignCriteria';
 
@@ -33,8 +32,7 @@ export const chooseForCampaignOperation: INodePropertyOptions = {
 	routing: operationRouting(async (ctx, settings) => {
 		const criteria = readCampaignCriteria(ctx);
 		const nameContains = String(ctx.getNodeParameter('nameContains', '') ?? '');
-		const numbers: PhoneNumber[] = [];
-		for await (const page of readPhoneNumberPages(ctx, settings)) numbers.push(...page.numbers);
+		const numbers = await readAllPhoneNumbers(ctx, settings);
 		const choice = chooseForCampaign(numbers, criteria, nameContains);
 		if (!choice.chosen) {
 			throw new NodeOperationError(ctx.getNode(), noFitMessage(criteria, nameContains, choice, numbers.length), {

@@ -46,8 +46,7 @@ export const listOperation: INodePropertyOptions = {
 		const pageSize = filtered || returnAll ? MAX_PAGE_SIZE : Math.min(limit, MAX_PAGE_SIZE);
 		const results: IDataObject[] = [];
 		for await (const page of readPhoneNumberPages(ctx, settings, pageSize)) {
-			for (const skipped of page.skipped) ctx.logger.warn(`Agile Telecom: skipped a list entry that is not an object (${skipped})`);
-			for (const number of page.numbers) {
+			for (const number of page) {
 				if (!matches(number)) continue;
 				results.push(withTierFields(number));
 				if (results.length >= limit) return results;
