@@ -1,8 +1,8 @@
 import { request } from 'undici';
-import { type ICredentialTestRequest, type IHttpRequestOptions, Workflow } from 'n8n-workflow';
+import { type ICredentialDataDecryptedObject, type ICredentialTestRequest, type IHttpRequestOptions, Workflow } from 'n8n-workflow';
 
 import { NO_WHATSAPP_API_KEY, SANDBOX_API_KEY } from '../sandbox/server';
-import { loadPackage } from '../harness/engine';
+import { loadPackage, TestCredentialsHelper } from '../harness/engine';
 import { useSandbox } from '../harness/fixtures';
 
 /**
@@ -19,10 +19,9 @@ async function testCredential(data: Record<string, unknown>): Promise<{ status: 
 	const options = testRequest as IHttpRequestOptions;
 	const url = new URL(`${resolve(options.baseURL!)}${options.url}`);
 	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
-	const headers: Record<string, string> = {};
-	const authenticate = type.authenticate as { properties: { headers: Record<string, string> } };
-	for (const [name, value] of Object.entries(authenticate.properties.headers)) headers[name] = resolve(value);
-	const response = await request(url, { headers });
+	// The credential's authenticate block, applied by the harness's helper exactly as in the engine tests.
+	const authenticated = await new TestCredentialsHelper({}, credentialTypes).authenticate(data as ICredentialDataDecryptedObject, 'agileTelecomApi', { url: url.toString() }, workflow, node);
+	const response = await request(url, { headers: authenticated.headers as Record<string, string> });
 	await response.body.text();
 	const rule = rules?.find((r) => r.type === 'responseCode' && r.properties.value === response.statusCode);
 	if (rule && rule.type === 'responseCode') return { status: 'Error', message: rule.properties.message, url: url.toString() };

@@ -92,7 +92,7 @@ export interface TestCredentials extends ICredentialDataDecryptedObject {
  * n8n's credentials helper, reduced to what an execution needs: the decrypted data, and the credential
  * type's own generic `authenticate` block applied the way n8n applies it (expressions resolved).
  */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(
 		private readonly credentials: Record<string, ICredentialDataDecryptedObject>,
 		private readonly credentialTypes: Map<string, ICredentialType>,
