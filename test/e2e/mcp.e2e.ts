@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { SANDBOX_API_KEY } from '../sandbox/server';
@@ -83,6 +84,7 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 			headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
 			body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'anonymous', version: '0' } } }),
 		});
+		await response.text(); // let the connection go
 		expect(response.status).toBe(403);
 	});
 
@@ -113,7 +115,8 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 	});
 
 	it('Check Readiness: SportZone cannot take 5,000 recipients, and the agent is told the three reasons', async () => {
-		const [verdict] = await items('check_campaign_readiness', { phoneNumberId: 'waba-num-002', recipients: 5000, minQualityRating: 'GREEN' });
+		// minQualityRating left to its default (GREEN), as an agent would when the question names no quality.
+		const [verdict] = await items('check_campaign_readiness', { phoneNumberId: 'waba-num-002', recipients: 5000 });
 		expect(verdict).toMatchObject({ phoneNumberId: 'waba-num-002', displayName: 'SportZone', ready: false, action: 'wait' });
 		expect(verdict.reasons).toEqual([
 			expect.stringMatching(/^Status is PENDING/),
@@ -127,6 +130,13 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 		expect(chosen).toEqual([expect.objectContaining({ phoneNumberId: 'waba-num-003', ready: true, reasons: [], action: 'send', messagingLimitCapacity: 100000 })]);
 	});
 
+	it('Choose for Campaign with nothing fitting: a tool error naming each number and why', async () => {
+		const result = await call('choose_number_for_campaign', { recipients: 5000, minQualityRating: 'GREEN', nameContains: 'SportZone' });
+		expect(result.isError).toBe(true);
+		expect(textOf(result)).toMatch(/No number fits a campaign of 5,000 recipients.*SportZone \(waba-num-002\): Status is PENDING/);
+		expect(textOf(result)).toContain('Lower Recipients, accept YELLOW quality');
+	});
+
 	it("Get with an unknown ID: the API's 404 message and the hint reach the client as a tool error", async () => {
 		const result = await call('get_phone_number', { phoneNumberId: 'waba-num-999' });
 		expect(result.isError).toBe(true);
@@ -138,6 +148,21 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 		// The session survives the error: the next call works.
 		const [number] = await items('get_phone_number', { phoneNumberId: 'waba-num-001' });
 		expect(number).toMatchObject({ phoneNumberId: 'waba-num-001', accountMode: 'LIVE' });
+	});
+
+	it('older clients reach the same tools over SSE (GET on the same URL)', async () => {
+		const headers = { Authorization: `Bearer ${MCP_TOKEN}` };
+		const sseClient = new Client({ name: 'agile-telecom-e2e-sse', version: '1.0.0' });
+		await sseClient.connect(new SSEClientTransport(mcpUrl, { requestInit: { headers } })); // the SDK sends the headers on the GET too
+		try {
+			const { tools } = await sseClient.listTools();
+			expect(tools.map((tool) => tool.name).sort()).toEqual(Object.keys(designedDescriptions()).sort());
+			const result = (await sseClient.callTool({ name: 'get_phone_number', arguments: { phoneNumberId: 'waba-num-003' } })) as ToolResult;
+			results.push(JSON.stringify(result));
+			expect(JSON.parse(textOf(result))).toEqual([expect.objectContaining({ phoneNumberId: 'waba-num-003', messagingLimitCapacity: 100000 })]);
+		} finally {
+			await sseClient.close();
+		}
 	});
 
 	it('the API key appears in no tool result and no n8n log line', () => {
