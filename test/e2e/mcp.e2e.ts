@@ -165,11 +165,14 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 		}
 	});
 
-	it('the API key appears in no tool result and no n8n log line', () => {
+	it('the API key appears in no tool result, no stored execution and no n8n log line', async () => {
 		expect(results.length).toBeGreaterThanOrEqual(5);
 		expect(results.join('\n')).not.toContain(SANDBOX_API_KEY);
 		const serverLog = readFileSync(join(world.n8n.userFolder, 'n8n-server.log'), 'utf8');
 		expect(serverLog).toContain('Phone number not found: waba-num-999'); // the log does hold the tool's error…
 		expect(serverLog).not.toContain(SANDBOX_API_KEY); // …but never the key
+		const executions = await world.n8n.api('GET', '/api/v1/executions?workflowId=agileExample06&includeData=true&limit=250');
+		log(`${(executions as { data: unknown[] }).data.length} stored executions of the MCP workflow`);
+		expect(JSON.stringify(executions)).not.toContain(SANDBOX_API_KEY);
 	});
 });
