@@ -6,12 +6,15 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { SANDBOX_API_KEY } from '../sandbox/server';
-import { REPO_ROOT, startDemoWorld, type DemoWorld } from '../../scripts/demo/environment';
+import { EXAMPLES_DIR, REPO_ROOT, startDemoWorld, type DemoWorld } from '../../scripts/demo/environment';
 
-/** The example's MCP Server Trigger: path, and the Bearer credential it names (imported here with a test token). */
-const MCP_PATH = 'agile-telecom-whatsapp';
+/** The example's MCP Server Trigger: its path, and the Bearer credential it names (imported here with a test token). */
+const trigger = JSON.parse(readFileSync(join(EXAMPLES_DIR, '06-campaign-tools-over-mcp.json'), 'utf8')).nodes.find(
+	(node: { type: string }) => node.type === '@n8n/n8n-nodes-langchain.mcpTrigger',
+);
+const MCP_PATH: string = trigger.parameters.path;
 const MCP_TOKEN = 'e2e-mcp-client-token';
-const MCP_CREDENTIAL = { id: 'agileTelecomMcpToken', name: 'MCP client token', type: 'httpBearerAuth' };
+const MCP_CREDENTIAL = { ...trigger.credentials.httpBearerAuth, type: 'httpBearerAuth' };
 
 /** What n8n makes of an operation's action text when the tool's description is "Set Automatically". */
 function designedDescriptions(): Record<string, string> {
@@ -89,6 +92,7 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 	});
 
 	it('lists the four tools with the descriptions and inputs an agent needs', async () => {
+		expect(mcpUrl.pathname).toBe('/mcp/agile-telecom-whatsapp'); // the URL the README gives
 		const { tools } = await client.listTools();
 		const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
 		log(`tools/list:\n${tools.map((tool) => `  ${tool.name}: ${tool.description}\n    input: ${JSON.stringify(tool.inputSchema.properties)}`).join('\n')}`);
