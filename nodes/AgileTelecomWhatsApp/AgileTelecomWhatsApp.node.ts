@@ -12,7 +12,8 @@ export class AgileTelecomWhatsApp implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'List, check and choose the WhatsApp Business numbers of an Agile Telecom (Qlara) account',
+		description:
+			'List, read, check and choose the WhatsApp Business numbers of an Agile Telecom (Qlara) account: status, quality rating, messaging-limit tier, and whether a number can carry a campaign of N recipients',
 		defaults: { name: 'Agile Telecom WhatsApp' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

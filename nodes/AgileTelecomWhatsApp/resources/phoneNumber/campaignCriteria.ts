@@ -15,7 +15,7 @@ export function campaignCriteriaFields(operations: string[]): INodeProperties[] 
 			default: 1000,
 			typeOptions: { minValue: 1, numberPrecision: 0 },
 			displayOptions: { show },
-			description: 'Planned unique recipients in the next 24 hours; the tier must allow at least this many',
+			description: 'Planned unique recipients in the next 24 hours (e.g. 5000); the tier must allow at least this many',
 		},
 		{
 			displayName: 'Minimum Quality Rating',
@@ -23,6 +23,7 @@ export function campaignCriteriaFields(operations: string[]): INodeProperties[] 
 			type: 'options',
 			default: 'GREEN',
 			displayOptions: { show },
+			description: 'The lowest Meta quality rating the number may have; RED and UNKNOWN never pass',
 			options: [
 				{ name: 'GREEN Only', value: 'GREEN', description: 'Only numbers rated GREEN by Meta' },
 				{ name: 'GREEN or YELLOW', value: 'YELLOW', description: 'Also accept numbers with a YELLOW warning' },

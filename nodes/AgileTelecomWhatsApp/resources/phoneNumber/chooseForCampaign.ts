@@ -26,9 +26,9 @@ function noFitMessage(criteria: CampaignCriteria, nameContains: string, choice: 
 export const chooseForCampaignOperation: INodePropertyOptions = {
 	name: 'Choose for Campaign',
 	value: 'chooseForCampaign',
-	action: 'Choose the phone number for a campaign',
+	action: 'Choose the best phone number for a campaign of N recipients',
 	description:
-		'Pick the best number for a campaign of N recipients (optionally for one brand): best quality first, then most capacity',
+		'Pick the best number for a campaign of N recipients, optionally of one brand (best quality first, then most capacity), with ready, reasons and action; fails naming why each number was rejected',
 	routing: operationRouting(async (ctx, settings) => {
 		const criteria = readCampaignCriteria(ctx);
 		const nameContains = String(ctx.getNodeParameter('nameContains', '') ?? '');

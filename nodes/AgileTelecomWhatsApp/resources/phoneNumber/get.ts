@@ -7,8 +7,8 @@ import { operationRouting } from '../../operationRouting';
 export const getOperation: INodePropertyOptions = {
 	name: 'Get',
 	value: 'get',
-	action: 'Get a phone number',
-	description: "Get one number's details: status, quality, tier, account mode, name status",
+	action: 'Get a phone number by ID (e.g. waba-num-001)',
+	description: "Get one number's details by its ID: status, quality, tier and capacity, account mode, name status",
 	routing: operationRouting(async (ctx, settings) => {
 		const id = ctx.getNodeParameter('phoneNumberId', undefined, { extractValue: true });
 		return [withTierFields(await getPhoneNumber(ctx, id, settings, ctx.getItemIndex()))];

@@ -34,8 +34,9 @@ export function filterTest(filters: ListFilters): (number: PhoneNumber) => boole
 export const listOperation: INodePropertyOptions = {
 	name: 'List',
 	value: 'list',
-	action: 'List phone numbers',
-	description: "List the account's WhatsApp Business numbers, optionally filtered by status, quality and tier",
+	action: 'List phone numbers with status, quality, tier and capacity',
+	description:
+		"List the account's WhatsApp Business numbers (ID, status, quality rating, messaging-limit tier and its capacity in recipients per 24 h), optionally filtered by status, quality and minimum tier",
 	routing: operationRouting(async (ctx, settings) => {
 		const returnAll = ctx.getNodeParameter('returnAll', false) as boolean;
 		const limit = returnAll ? Number.POSITIVE_INFINITY : (ctx.getNodeParameter('limit', 50) as number);

@@ -9,7 +9,7 @@ export function phoneNumberIdField(operations: string[]): INodeProperties {
 		default: { mode: 'list', value: '' },
 		required: true,
 		displayOptions: { show: { resource: ['phoneNumber'], operation: operations } },
-		description: 'The WhatsApp Business number (its phoneNumberId)',
+		description: 'The WhatsApp Business number: its ID (phoneNumberId, e.g. waba-num-001) as List returns it',
 		modes: [
 			{
 				displayName: 'From List',
