@@ -46,6 +46,8 @@ export function testNodeType(name: string, outputs: number, run: (ctx: IExecuteF
 export interface WorkflowNode {
 	name: string;
 	type: string;
+	/** 1 unless given. */
+	typeVersion?: number;
 	parameters?: INode['parameters'];
 	onError?: INode['onError'];
 	retryOnFail?: boolean;
@@ -65,7 +67,7 @@ export async function runWorkflow(options: {
 		id: `node-${i}`,
 		name: n.name,
 		type: n.type,
-		typeVersion: 1,
+		typeVersion: n.typeVersion ?? 1,
 		position: [i * 200, 0],
 		parameters: n.parameters ?? {},
 		credentials: { agileTelecomApi: { id: 'cred-1', name: 'Agile Telecom account' } },
