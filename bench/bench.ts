@@ -459,7 +459,7 @@ async function readsSection(): Promise<void> {
 			table(['client', 'requests per run', '429s', 'wall time (median)'], itemLines),
 			[
 				`both through n8n-core's WorkflowExecute (test/harness); peer: ${peerNode}, loaded from the real n8n that scripts/n8n installs; median of ${runs} runs after a warm-up run`,
-				"this node: the credential's Production plan (50 requests/s, 1,000/min), which the sandbox enforces too (a 429 beyond it); Check Readiness with each item's own recipients; its wall time is n8n's own per-item work (contexts, expressions, output items), about as long as the HTTP Request node's 5,000 real requests with no rate limit",
+				"this node: the credential's Production plan (50 requests/s, 1,000/min), which the sandbox enforces too (a 429 beyond it); Check Readiness with each item's own recipients; its wall time is n8n's own per-item work (a context, expressions and an output item per item), not its 3 requests",
 				`the HTTP Request node does not pace: under the enforced plan most of its ${fmtInt(ITEMS)} requests would be refused, so it runs against a sandbox without a rate limit, and its time under the plan is computed (request k no sooner than k/50 s and than 60 s after request k − 1,000); running it paced (Options → Batching) would take as long, about five minutes, too long for this bench. One read per item by this node (before one read per distinct number) cost the same ${fmtInt(ITEMS)} requests`,
 			],
 		);
