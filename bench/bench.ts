@@ -289,7 +289,7 @@ async function requestsSection(rows: Rows): Promise<void> {
 		),
 		[
 			`minimum = pages needed to hold the numbers the operation must see, at the node's page size (${PAGE_SIZE}, MAX_PAGE_SIZE; the API's maximum is not documented); no trailing empty page, since the API sends total`,
-			'Get / Check Readiness: one request per item, the minimum (the list lacks the detail fields); section 2 counts 200 for 200 items',
+			'Get / Check Readiness: one request per distinct number, the minimum (the list lacks the detail fields); section 2 counts 200 for 200 items naming 200 numbers',
 		],
 	);
 }
