@@ -7,7 +7,6 @@
  * reads are dropped once all its items are done, and an item index that starts twice means the engine runs
  * the node again on the same execute data (Retry On Fail), which starts afresh.
  */
-import { deepCopy } from 'n8n-workflow';
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
 interface RunReads {
@@ -57,7 +56,7 @@ export function joinRun(ctx: IExecuteSingleFunctions): RunItem {
 				current.reads.set(key, pending);
 			}
 			try {
-				return deepCopy((await pending) as object) as T;
+				return copyJson(await pending);
 			} catch (error) {
 				throw ownCopy(error);
 			}
@@ -68,6 +67,14 @@ export function joinRun(ctx: IExecuteSingleFunctions): RunItem {
 			if (++current.done >= current.items && runs.get(runKey) === current) runs.delete(runKey);
 		},
 	};
+}
+
+/**
+ * A deep copy of an answer parsed from JSON, exact for every JSON value: n8n's deepCopy would drop fields
+ * named "constructor", "prototype" or "__proto__", which the API's JSON may hold as ordinary fields.
+ */
+function copyJson<T>(value: T): T {
+	return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 /**

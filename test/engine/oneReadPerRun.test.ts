@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { uc025Numbers } from '../sandbox/data';
+import { type SandboxNumber, uc025Numbers } from '../sandbox/data';
 import { ACTION_NODE, runActionNode } from '../harness/engine';
 import { byId, expectNoSecret, getParams, readinessParams, useSandbox } from '../harness/fixtures';
 import { outputOf, runWorkflow, testNodeType } from '../harness/workflow';
@@ -21,6 +21,8 @@ describe('one read per distinct number in a run', () => {
 			...uc025Numbers(),
 			// Nested fields: a shallow copy per item would still share them.
 			{ phoneNumberId: 'nested-1', status: 'ACTIVE', qualityRating: 'YELLOW', messagingLimit: 'TIER_1K', throughput: { level: 'STANDARD' }, tags: ['a'] },
+			// Field names that a careless deep copy drops or turns into a prototype.
+			JSON.parse('{"phoneNumberId": "odd-keys", "status": "ACTIVE", "constructor": "c", "prototype": {"p": 1}, "__proto__": {"x": 1}}') as SandboxNumber,
 		];
 	});
 
@@ -44,17 +46,44 @@ describe('one read per distinct number in a run', () => {
 	});
 
 	it('gives the same results, item by item, as one run per item', async () => {
-		const order = Array.from({ length: 30 }, (_, i) => ['waba-num-003', ' waba-num-001', 'nested-1', 'waba-num-002 '][(i * 7) % 4]);
+		const order = Array.from({ length: 30 }, (_, i) => ['waba-num-003', ' waba-num-001', 'nested-1', 'waba-num-002 ', 'odd-keys'][(i * 7) % 5]);
 		const shared = await getByExpression(order.map((id) => ({ id })));
-		expect(sandbox().count('detail')).toBe(4);
+		expect(sandbox().count('detail')).toBe(5);
 		const separate: IDataObject[] = [];
 		for (const id of order) {
 			const alone = await runActionNode({ parameters: getParams(id), credentials: credentials() });
 			expect(alone.error).toBeUndefined();
 			separate.push(alone.items[0].json);
 		}
-		expect(sandbox().count('detail')).toBe(4 + order.length);
+		expect(sandbox().count('detail')).toBe(5 + order.length);
 		expect(shared.items.map((i) => i.json)).toEqual(separate);
+		expect(JSON.stringify(shared.items.map((i) => i.json))).toBe(JSON.stringify(separate));
+		const odd = shared.items.find((i) => i.json.phoneNumberId === 'odd-keys')!.json;
+		expect(Object.keys(odd)).toEqual(expect.arrayContaining(['constructor', 'prototype', '__proto__']));
+	});
+
+	it('5,000 Check Readiness items naming 3 numbers: 3 requests, each item what a read of its own returns', async () => {
+		const ids = ['waba-num-001', 'waba-num-002 ', 'nested-1'];
+		const recipients = [100, 5_000, 50_000];
+		const qualities = ['GREEN', 'YELLOW'];
+		const items = Array.from({ length: 5_000 }, (_, i) => ({ id: ids[i % 3], n: recipients[Math.floor(i / 3) % 3], q: qualities[Math.floor(i / 9) % 2] }));
+		const parameters = readinessParams('={{ $json.id }}', '={{ $json.n }}' as never, { minQualityRating: '={{ $json.q }}' });
+		const shared = await runActionNode({ parameters, credentials: credentials(), items });
+		expect(shared.error).toBeUndefined();
+		expect(sandbox().count('detail')).toBe(3);
+		expect(paired(shared.items)).toEqual(items.map((_, i) => i));
+		// A separate read of each distinct input (the sandbox does not change meanwhile, so every item with
+		// that input would get the same answer from a read of its own).
+		const alone = new Map<string, IDataObject>();
+		for (const item of items) {
+			const key = JSON.stringify(item);
+			if (alone.has(key)) continue;
+			const result = await runActionNode({ parameters, credentials: credentials(), items: [item] });
+			alone.set(key, result.items[0].json);
+		}
+		expect(alone.size).toBe(18);
+		shared.items.forEach((item, i) => expect(item.json).toEqual(alone.get(JSON.stringify(items[i]))));
+		expect(new Set(shared.items.map((i) => i.json.ready))).toEqual(new Set([true, false]));
 	});
 
 	it('an expression giving the same ID with different whitespace is one read', async () => {
