@@ -3,8 +3,9 @@
  * one request per page; the detail endpoint one per watched number. How many pages the list has is only
  * known after reading it, so the trigger stores the page count of its last list read (`listPages`, in the
  * node's static data) and reads the watched numbers one by one while there are fewer of them than that.
- * Without a stored count (first poll, or nothing watched) it reads the list, which also stores the count;
- * a list read corrects a count gone stale as the account grew. Both ways give the same numbers to the
+ * Without a stored count (first poll) or with nothing watched it reads the list, which stores the count.
+ * While polls read by detail the count is not refreshed: if the account shrank a lot since, the detail
+ * reads may cost more than the list would, but no change is missed or reported twice. Both ways give the same numbers to the
  * snapshot and the diff: a watched number the detail endpoint does not know (404) is absent, exactly as a
  * number missing from the list, so it is reported removed once.
  */

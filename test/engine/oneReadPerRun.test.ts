@@ -180,6 +180,18 @@ describe('one read per distinct number in a run', () => {
 		expect(sandbox().count('detail')).toBe(1);
 	});
 
+	it('Options → Batching (items spaced out over time) still shares one read among the items of the run', async () => {
+		const items = Array.from({ length: 6 }, () => ({ id: 'waba-num-003' }));
+		const result = await runActionNode({
+			parameters: getParams('={{ $json.id }}', { requestOptions: { batching: { batch: { batchSize: 2, batchInterval: 30 } } } }),
+			credentials: credentials(),
+			items,
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.json.phoneNumberId)).toEqual(items.map((i) => i.id));
+		expect(sandbox().count('detail')).toBe(1);
+	});
+
 	it('two executions do not share: each reads again and sees the change between them', async () => {
 		const items = [{ id: 'waba-num-002' }, { id: 'waba-num-002' }];
 		const first = await getByExpression(items);
