@@ -5,9 +5,9 @@
  * node's static data) and reads the watched numbers one by one while there are fewer of them than that.
  * Without a stored count (first poll) or with nothing watched it reads the list, which stores the count.
  * While polls read by detail the count is not refreshed: if the account shrank a lot since, the detail
- * reads may cost more than the list would, but no change is missed or reported twice. Both ways give the same numbers to the
- * snapshot and the diff: a watched number the detail endpoint does not know (404) is absent, exactly as a
- * number missing from the list, so it is reported removed once.
+ * reads may cost more than the list would, but no change is missed or reported twice. Both ways give the
+ * same numbers to the snapshot and the diff: a watched number the detail endpoint does not know (404) is
+ * absent, exactly as a number missing from the list, so it is reported removed once.
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
