@@ -11,6 +11,8 @@
  *   6. cold start and package size
  *   7. CPU profiles (--cpu-prof) of List 10,000 and Get × 200 at 0 ms: who spends the time
  *   8. what List would cost with pages of 500
+ *   9. requests a run needs: 5,000 items naming 3 numbers, a trigger watching 2 of 10,000, side by side
+ *      with n8n's HTTP Request node (bench/readsRows.ts)
  * Each row and client runs in two fresh processes: one samples memory, one times the runs.
  * Environment: BENCH_RUNS (timed runs per row, default 5), BENCH_ONLY=1,3 (these sections only),
  * BENCH_QUICK=1 (fewer rows, a smoke test), BENCH_VERBOSE=1 (what each child took, on stderr).
@@ -25,13 +27,14 @@ import { join, resolve } from 'node:path';
 import { BenchSandbox } from './benchSandbox';
 import { summarizeProfile, type ProfileSummary } from './cpuProfile';
 import { type ChildResult, childMain, FLIPS_PER_POLL, LIST_FILTERS, type MemoryResult, PAGE_SIZE, type RowResult, type RowSpec, type Rpc, type TimingResult } from './rows';
+import { ITEMS, productionFloorMs, readsChildMain, type ReadsResult, type ReadsSpec, runReadsRow, startReadsSandboxes } from './readsRows';
 import { generateNumbers } from '../test/sandbox/data';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const QUICK = process.env.BENCH_QUICK === '1';
 /** BENCH_ONLY=1,7: only these sections (the rows section 3 needs are then run once). */
-const ONLY = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8').split(',').map(Number));
+const ONLY = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8,9').split(',').map(Number));
 /** Latency of the memory processes of sequential rows (list, choose, trigger). */
 const MEMORY_MIN_LATENCY_MS = 10;
 /** The sandbox's largest page (its default): what a client asking for more would get per request. */
@@ -286,7 +289,7 @@ async function requestsSection(rows: Rows): Promise<void> {
 		),
 		[
 			`minimum = pages needed to hold the numbers the operation must see, at the node's page size (${PAGE_SIZE}, MAX_PAGE_SIZE; the API's maximum is not documented); no trailing empty page, since the API sends total`,
-			'Get / Check Readiness: one request per item, the minimum (the list lacks the detail fields); section 2 counts 200 for 200 items',
+			'Get / Check Readiness: one request per distinct number, the minimum (the list lacks the detail fields); section 2 counts 200 for 200 items naming 200 numbers',
 		],
 	);
 }
@@ -429,6 +432,57 @@ async function pageSizeSection(rows: Rows): Promise<void> {
 	]);
 }
 
+async function readsSection(): Promise<void> {
+	const sandboxes = await startReadsSandboxes();
+	try {
+		const runs = QUICK ? 1 : 3;
+		const row = (spec: ReadsSpec) => runReadsRow(__filename, sandboxes, spec);
+		const perRun = (r: ReadsResult) => (new Set(r.requests).size === 1 ? fmtInt(r.requests[0]) : r.requests.map(fmtInt).join(' / '));
+		const itemLines: string[][] = [];
+		let peerNode = '';
+		for (const operation of ['get', 'checkReadiness'] as const) {
+			const r = await row({ kind: 'items', client: 'node', operation, runs });
+			const name = operation === 'get' ? 'Get' : 'Check Readiness';
+			itemLines.push([`this node: ${name}`, perRun(r), fmtInt(r.refused), `${fmtMs(median(r.times))} (measured, Production plan enforced)`]);
+		}
+		const http = await row({ kind: 'items', client: 'http', operation: 'get', runs });
+		peerNode = http.httpRequestNode ?? '';
+		const floor = productionFloorMs(http.requests[0]);
+		itemLines.push([
+			'HTTP Request: GET per item',
+			perRun(http),
+			'–',
+			`≥ ${Math.floor(floor / 60_000)} min ${Math.round((floor % 60_000) / 1000)} s (computed: the least the plan allows for ${fmtInt(http.requests[0])} requests); ${fmtMs(median(http.times))} with no rate limit (measured)`,
+		]);
+		print(
+			`9a. ${fmtInt(ITEMS)} items naming 3 numbers: requests and wall time`,
+			table(['client', 'requests per run', '429s', 'wall time (median)'], itemLines),
+			[
+				`both through n8n-core's WorkflowExecute (test/harness); peer: ${peerNode}, loaded from the real n8n that scripts/n8n installs; median of ${runs} runs after a warm-up run`,
+				"this node: the credential's Production plan (50 requests/s, 1,000/min), which the sandbox enforces too (a 429 beyond it); Check Readiness with each item's own recipients; its wall time is n8n's own per-item work (a context, expressions and an output item per item), not its 3 requests",
+				`the HTTP Request node does not pace: under the enforced plan most of its ${fmtInt(ITEMS)} requests would be refused, so it runs against a sandbox without a rate limit, and its time under the plan is computed (request k no sooner than k/50 s and than 60 s after request k − 1,000); running it paced (Options → Batching) would take as long, about five minutes, too long for this bench. One read per item by this node (before one read per distinct number) cost the same ${fmtInt(ITEMS)} requests`,
+			],
+		);
+		const pollLines: string[][] = [];
+		const polls: Array<[string, ReadsSpec]> = [
+			['this trigger, watching 2', { kind: 'poll', client: 'node', watch: 2, runs }],
+			['this trigger, watching none (the list)', { kind: 'poll', client: 'node', watch: 0, runs }],
+			['HTTP Request: the list, Pagination option (pages of 100)', { kind: 'poll', client: 'httpList', watch: 2, runs }],
+			['HTTP Request: GET of the 2 watched numbers', { kind: 'poll', client: 'httpDetails', watch: 2, runs }],
+		];
+		for (const [name, spec] of polls) {
+			const r = await row(spec);
+			pollLines.push([name, perRun(r), fmtMs(median(r.times))]);
+		}
+		print('9b. One poll over an account of 10,000 numbers: requests per poll', table(['reader', 'requests per poll', 'wall time per poll (median)'], pollLines), [
+			"pacing off (custom plan), 0 ms latency; polls after the first (the first reads the list: baseline and the list's page count)",
+			"the trigger reads the detail endpoint while it watches fewer numbers than the list's pages at its last list read (here 100), else the list; the HTTP Request rows count only the peer's reads (it would also need a node to compare with the last poll)",
+		]);
+	} finally {
+		await sandboxes.stop();
+	}
+}
+
 async function main(): Promise<void> {
 	const started = performance.now();
 	const sandboxes: Sandboxes = { byKey: new Map() };
@@ -454,6 +508,7 @@ async function main(): Promise<void> {
 	if (ONLY.has(6)) coldStartSection();
 	if (ONLY.has(7)) await profileSection(sandboxes);
 	if (ONLY.has(8)) await pageSizeSection(rows);
+	if (ONLY.has(9)) await readsSection();
 
 	for (const bench of sandboxes.byKey.values()) await bench.sandbox.stop();
 	console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -479,6 +534,8 @@ function listRow(name: string, latencyMs: number, { engine, undici }: { engine: 
 
 if (require.main === module) {
 	const index = process.argv.indexOf('--child');
+	const reads = process.argv.indexOf('--reads-child');
 	if (index !== -1) void childMain(process.argv[index + 1], process.argv[index + 2], process.argv[index + 3]);
+	else if (reads !== -1) void readsChildMain(process.argv[reads + 1], process.argv[reads + 2]);
 	else void main();
 }

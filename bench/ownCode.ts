@@ -9,13 +9,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { generateNumbers, LIST_FIELDS } from '../test/sandbox/data';
 import type * as ListModule from '../nodes/AgileTelecomWhatsApp/resources/phoneNumber/list';
-import type * as ChangesModule from '../nodes/shared/numberChanges';
+import type * as ChangesModule from '../nodes/AgileTelecomWhatsAppTrigger/numberChanges';
 import type * as StateModule from '../nodes/shared/numberState';
 
 const dist = resolve(__dirname, '../../dist/nodes');
 const { filterTest } = require(`${dist}/AgileTelecomWhatsApp/resources/phoneNumber/list.js`) as typeof ListModule;
 const { withTierFields } = require(`${dist}/shared/numberState.js`) as typeof StateModule;
-const { diffSnapshot, takeSnapshot, CHANGE_EVENTS } = require(`${dist}/shared/numberChanges.js`) as typeof ChangesModule;
+const { diffSnapshot, takeSnapshot, CHANGE_EVENTS } = require(`${dist}/AgileTelecomWhatsAppTrigger/numberChanges.js`) as typeof ChangesModule;
 
 const COUNT = 10_000;
 const summaries = generateNumbers(COUNT).map((n) => Object.fromEntries(LIST_FIELDS.filter((f) => f in n).map((f) => [f, n[f]])));

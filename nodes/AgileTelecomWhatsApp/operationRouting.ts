@@ -16,8 +16,10 @@ import type {
 
 import { PHONE_NUMBERS_PATH } from '../shared/constants';
 import type { RequestSettings } from '../shared/transport';
+import { joinRun, type RunItem } from './runReads';
 
-export type OperationRun = (ctx: IExecutePaginationFunctions, settings: RequestSettings) => Promise<IDataObject[]>;
+/** One item's part of an operation; `run` shares reads with the other items of the node's run. */
+export type OperationRun = (ctx: IExecutePaginationFunctions, settings: RequestSettings, run: RunItem) => Promise<IDataObject[]>;
 
 /** The declarative Options (timeout, proxy, SSL) as the transport takes them. */
 function requestSettings(
@@ -41,8 +43,9 @@ function itemRunner(run: OperationRun) {
 	): Promise<INodeExecutionData[]> {
 		const itemIndex = this.getItemIndex();
 		const pairedItem = { item: itemIndex };
+		const runItem = joinRun(this);
 		try {
-			const results = await run(this, requestSettings(this, requestData.options));
+			const results = await run(this, requestSettings(this, requestData.options), runItem);
 			return results.map((json) => ({ json, pairedItem }));
 		} catch (error) {
 			const nodeError =
@@ -52,6 +55,8 @@ function itemRunner(run: OperationRun) {
 			nodeError.context.itemIndex = itemIndex;
 			if (this.continueOnFail()) return [{ json: {}, error: nodeError, pairedItem }];
 			throw nodeError;
+		} finally {
+			runItem.done();
 		}
 	};
 }

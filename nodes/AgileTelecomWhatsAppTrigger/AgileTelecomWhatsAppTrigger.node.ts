@@ -18,8 +18,9 @@ import {
 	sampleChange,
 	takeSnapshot,
 	watchKey,
-} from '../shared/numberChanges';
-import { numberLabel, type PhoneNumber } from '../shared/numberState';
+} from './numberChanges';
+import { readWatchedNumbers } from './readWatchedNumbers';
+import { numberLabel } from '../shared/numberState';
 import { readAllPhoneNumbers } from '../shared/transport';
 
 const EVENT_OPTIONS: Record<ChangeEvent, Omit<INodePropertyOptions, 'value'>> = {
@@ -29,13 +30,6 @@ const EVENT_OPTIONS: Record<ChangeEvent, Omit<INodePropertyOptions, 'value'>> = 
 	numberAdded: { name: 'Number Added', description: 'A number appeared in the account' },
 	numberRemoved: { name: 'Number Removed', description: 'A number left the account' },
 };
-
-async function readWatchedNumbers(ctx: IPollFunctions, phoneNumberIds: string[]): Promise<PhoneNumber[]> {
-	const watched = new Set(phoneNumberIds);
-	const { timeout } = ctx.getNodeParameter('options', {}) as { timeout?: number };
-	const numbers = await readAllPhoneNumbers(ctx, { timeout });
-	return watched.size === 0 ? numbers : numbers.filter((number) => watched.has(String(number.phoneNumberId)));
-}
 
 export class AgileTelecomWhatsAppTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -106,7 +100,7 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 		const watch = watchKey(phoneNumberIds);
 		const state = this.getWorkflowStaticData('node') as IDataObject;
 		// A failed read throws here, before the snapshot is touched: the change is seen by the next poll.
-		const numbers = await readWatchedNumbers(this, phoneNumberIds);
+		const { numbers, listPages } = await readWatchedNumbers(this, phoneNumberIds, state);
 		const stored = isSnapshot(state.snapshot) && state.snapshot.watch === watch ? state.snapshot : undefined;
 
 		if (this.getMode() === 'manual') {
@@ -124,6 +118,7 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 		// First poll of an active workflow (no stored snapshot): baseline only.
 		const changes = stored ? diffSnapshot(stored, numbers, events) : [];
 		state.snapshot = takeSnapshot(numbers, watch);
+		if (listPages !== undefined) state.listPages = listPages;
 		return changes.length ? [this.helpers.returnJsonArray(changes)] : null;
 	}
 }

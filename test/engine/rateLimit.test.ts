@@ -1,3 +1,4 @@
+import { generateNumbers, uc025Numbers } from '../sandbox/data';
 import { SANDBOX_API_KEY } from '../sandbox/server';
 import { runActionNode } from '../harness/engine';
 import { expectNoSecret, getParams, useSandbox } from '../harness/fixtures';
@@ -12,13 +13,18 @@ const STRAY_429S = 6;
 describe('requests stay under the plan across items and concurrent executions', () => {
 	const { sandbox, credentials } = useSandbox({ rateLimit: { perSecond: 5, perMinute: 1000 } });
 	// Each test uses its own key: the sandbox counts per key, the node paces per credential.
+	// Distinct numbers: items naming the same number share one read, which would leave nothing to pace.
+	const distinctIds = (count: number) => generateNumbers(count, 'paced').map((n) => ({ id: String(n.phoneNumberId) }));
+	beforeEach(() => {
+		sandbox().numbers = [...uc025Numbers(), ...generateNumbers(30, 'paced')];
+	});
 	const custom = (apiKey: string) => {
 		sandbox().addApiKey(apiKey);
 		return { ...credentials(), apiKey, plan: 'custom', requestsPerSecond: 5, requestsPerMinute: 1000 };
 	};
 
 	it('30 items through Get: paced (at most a stray 429), every item answered in order', async () => {
-		const items = Array.from({ length: 30 }, (_, i) => ({ id: `waba-num-00${(i % 3) + 1}` }));
+		const items = distinctIds(30);
 		const result = await runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: custom('key-for-limiter-a'), items, credentialId: 'limiter-a' });
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((i) => i.json.phoneNumberId)).toEqual(items.map((i) => i.id));
@@ -31,7 +37,7 @@ describe('requests stay under the plan across items and concurrent executions', 
 	});
 
 	it('two executions at once with the same credential share one budget', async () => {
-		const items = Array.from({ length: 12 }, () => ({ id: 'waba-num-001' }));
+		const items = distinctIds(12);
 		const [a, b] = await Promise.all([
 			runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: custom('key-for-limiter-b'), items, credentialId: 'limiter-b' }),
 			runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: custom('key-for-limiter-b'), items, credentialId: 'limiter-b' }),
@@ -42,7 +48,7 @@ describe('requests stay under the plan across items and concurrent executions', 
 	});
 
 	it('without a fitting plan the API answers 429s, and the node retries them so no item is lost', async () => {
-		const items = Array.from({ length: 15 }, () => ({ id: 'waba-num-002' }));
+		const items = distinctIds(15);
 		const production = { apiKey: SANDBOX_API_KEY, baseUrl: sandbox().baseUrl };
 		const result = await runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: production, items, credentialId: 'limiter-c' });
 		expect(result.error).toBeUndefined();

@@ -4,8 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { campaignAction, type PhoneNumber, qualityRank, withTierFields } from './numberState';
-import { describeTier, formatCapacity } from './tiers';
+import { campaignAction, type PhoneNumber, qualityRank, withTierFields } from '../shared/numberState';
+import { describeTier, formatCapacity } from '../shared/tiers';
 
 export const CHANGE_EVENTS = [
 	'statusChanged',
