@@ -13,6 +13,7 @@
  *   8. what List would cost with pages of 500
  *   9. requests a run needs: 5,000 items naming 3 numbers, a trigger watching 2 of 10,000, side by side
  *      with n8n's HTTP Request node (bench/readsRows.ts)
+ *  10. the number search (resource locator) over 10,000 numbers: requests per keystroke (bench/searchRequests.ts)
  * Each row and client runs in two fresh processes: one samples memory, one times the runs.
  * Environment: BENCH_RUNS (timed runs per row, default 5), BENCH_ONLY=1,3 (these sections only),
  * BENCH_QUICK=1 (fewer rows, a smoke test), BENCH_VERBOSE=1 (what each child took, on stderr).
@@ -34,7 +35,7 @@ const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const QUICK = process.env.BENCH_QUICK === '1';
 /** BENCH_ONLY=1,7: only these sections (the rows section 3 needs are then run once). */
-const ONLY = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8,9').split(',').map(Number));
+const ONLY = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8,9,10').split(',').map(Number));
 /** Latency of the memory processes of sequential rows (list, choose, trigger). */
 const MEMORY_MIN_LATENCY_MS = 10;
 /** The sandbox's largest page (its default): what a client asking for more would get per request. */
@@ -483,6 +484,26 @@ async function readsSection(): Promise<void> {
 	}
 }
 
+async function searchSection(): Promise<void> {
+	// Loaded here: the parent process holds n8n-core only once the other sections are done.
+	const { measureSearch } = await import('./searchRequests');
+	const { rows, before } = await measureSearch();
+	print(
+		'10. Number search (resource locator) over 10,000 numbers: requests per keystroke, counted by the sandbox',
+		table(
+			['what the user does, in order', 'keystrokes', 'requests per keystroke', 'in all', 'per keystroke (mean)', 'before: whole list on every call'],
+			rows.map(({ scenario, keystrokes, requests, scrolled }) => {
+				const total = requests.reduce((a, b) => a + b, 0);
+				return [scenario, String(keystrokes), requests.join(' '), fmtInt(total), keystrokes ? (total / keystrokes).toFixed(2) : '-', fmtInt(before * (keystrokes || (scrolled ? 0 : 1)))];
+			}),
+		),
+		[
+			'before: opening read all 100 pages and so did every keystroke; scrolling cost nothing, everything was already there',
+			'the search keeps a per-credential copy of the pages it read for a minute and reads only as far as one answer needs (10 matches, or 100 numbers unfiltered); a filter that matches fewer numbers reads the rest of the list once',
+		],
+	);
+}
+
 async function main(): Promise<void> {
 	const started = performance.now();
 	const sandboxes: Sandboxes = { byKey: new Map() };
@@ -509,6 +530,7 @@ async function main(): Promise<void> {
 	if (ONLY.has(7)) await profileSection(sandboxes);
 	if (ONLY.has(8)) await pageSizeSection(rows);
 	if (ONLY.has(9)) await readsSection();
+	if (ONLY.has(10)) await searchSection();
 
 	for (const bench of sandboxes.byKey.values()) await bench.sandbox.stop();
 	console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -171,11 +171,16 @@ export function withReadiness(number: PhoneNumber, criteria: CampaignCriteria): 
 	return { ...withTierFields(number), ...evaluateReadiness(number, criteria) };
 }
 
-/** "ShopItalia · +390212345678 · ACTIVE · GREEN · TIER_10K", for pickers. */
+/**
+ * "ACTIVE · GREEN · TIER_10K — ShopItalia · +390212345678", for pickers. The state comes first because
+ * n8n's dropdowns cut long labels at the end, and status, quality and tier are what a planner picks by;
+ * the name and number are what the search box filters on.
+ */
 export function numberLabel(number: PhoneNumber): string {
-	const parts = [number.displayName, number.phoneNumber, number.status, number.qualityRating, number.messagingLimit];
-	const label = parts.filter((part) => part !== undefined && part !== null && part !== '').map(String).join(' · ');
-	return label || String(number.phoneNumberId);
+	const present = (parts: unknown[]) => parts.filter((part) => part !== undefined && part !== null && part !== '').map(String);
+	const state = present([number.status, number.qualityRating, number.messagingLimit]).join(' · ');
+	const identity = present([number.displayName, number.phoneNumber]).join(' · ') || String(number.phoneNumberId);
+	return state ? `${state} — ${identity}` : identity;
 }
 
 /** "SportZone (waba-num-002)", for messages. */

@@ -37,20 +37,47 @@ describe('the built package, as n8n loads it', () => {
 
 describe('the resource locator list (listSearch) against the sandbox', () => {
 	const { sandbox, credentials } = useSandbox();
+	// The search keeps a short-lived copy of the list per credential; each test starts without one.
+	const { clearListCache, listCacheClock } = require(join(PACKAGE_ROOT, 'dist/nodes/shared/listCache.js')) as {
+		clearListCache(): void;
+		listCacheClock: { now(): number };
+	};
+	beforeEach(() => clearListCache());
 
-	it('labels each number with display name, number, status, quality and tier', async () => {
-		const { results } = await searchList('searchPhoneNumbers', credentials());
+	/** Swaps the sandbox's numbers for `count` generated ones during `body`. */
+	async function withNumbers(count: number, body: () => Promise<void>): Promise<void> {
+		const saved = sandbox().numbers;
+		sandbox().numbers = generateNumbers(count);
+		try {
+			await body();
+		} finally {
+			sandbox().numbers = saved;
+		}
+	}
+
+	/** Types `text` one character at a time, as the editor sends it; returns the last answer. */
+	async function type(text: string) {
+		let last;
+		for (let i = 1; i <= text.length; i++) last = await searchList('searchPhoneNumbers', credentials(), text.slice(0, i));
+		return last!;
+	}
+
+	it('labels each number with status, quality and tier first, then display name and number', async () => {
+		const { results, paginationToken } = await searchList('searchPhoneNumbers', credentials());
 		expect(results).toEqual([
-			{ name: 'ShopItalia · +390212345678 · ACTIVE · GREEN · TIER_10K', value: 'waba-num-001' },
-			{ name: 'SportZone · +390287654321 · PENDING · UNKNOWN · TIER_1K', value: 'waba-num-002' },
-			{ name: 'ShopItalia Support · +390211223344 · ACTIVE · GREEN · TIER_100K', value: 'waba-num-003' },
+			{ name: 'ACTIVE · GREEN · TIER_10K — ShopItalia · +390212345678', value: 'waba-num-001' },
+			{ name: 'PENDING · UNKNOWN · TIER_1K — SportZone · +390287654321', value: 'waba-num-002' },
+			{ name: 'ACTIVE · GREEN · TIER_100K — ShopItalia Support · +390211223344', value: 'waba-num-003' },
 		]);
+		expect(paginationToken).toBeUndefined();
+		expect(sandbox().count()).toBe(1);
 	});
 
 	it.each([
 		['sport', ['waba-num-002']],
 		['SUPPORT', ['waba-num-003']],
 		['+3902123', ['waba-num-001']],
+		['+39 02 123', ['waba-num-001']],
 		['waba-num-00', ['waba-num-001', 'waba-num-002', 'waba-num-003']],
 		['s.r.l.', ['waba-num-001', 'waba-num-003']],
 		['nothing', []],
@@ -59,15 +86,84 @@ describe('the resource locator list (listSearch) against the sandbox', () => {
 		expect(results.map((r) => r.value)).toEqual(expected);
 	});
 
-	it('reads every page of a large account', async () => {
-		const saved = sandbox().numbers;
-		sandbox().numbers = generateNumbers(230);
-		try {
-			const { results } = await searchList('searchPhoneNumbers', credentials(), 'brand 7 ');
-			expect(results.length).toBe(sandbox().numbers.filter((n) => n.displayName === 'Brand 7').length);
+	it('reuses the list it read for the next keystrokes: typing "sport" costs one request in all', async () => {
+		const { results } = await type('sport');
+		expect(results.map((r) => r.value)).toEqual(['waba-num-002']);
+		expect(sandbox().count()).toBe(1);
+	});
+
+	it('opens a large account on its first page and reads the next one only when scrolled to', async () => {
+		await withNumbers(230, async () => {
+			const first = await searchList('searchPhoneNumbers', credentials());
+			expect(first.results.map((r) => r.value)).toEqual(sandbox().numbers.slice(0, 100).map((n) => n.phoneNumberId));
+			expect(sandbox().count()).toBe(1);
+			const second = await searchList('searchPhoneNumbers', credentials(), undefined, first.paginationToken);
+			expect(second.results.map((r) => r.value)).toEqual(sandbox().numbers.slice(100, 200).map((n) => n.phoneNumberId));
+			const third = await searchList('searchPhoneNumbers', credentials(), undefined, second.paginationToken);
+			expect(third.results.map((r) => r.value)).toEqual(sandbox().numbers.slice(200).map((n) => n.phoneNumberId));
+			expect(third.paginationToken).toBeUndefined();
 			expect(sandbox().count()).toBe(3);
+		});
+	});
+
+	it('finds every match of a filter across the pages of a large account, reading each page once', async () => {
+		await withNumbers(230, async () => {
+			const expected = sandbox().numbers.filter((n) => n.displayName === 'Brand 7').map((n) => n.phoneNumberId);
+			const found: unknown[] = [];
+			let token: string | undefined;
+			do {
+				const answer = await searchList('searchPhoneNumbers', credentials(), 'brand 7 ', token);
+				found.push(...answer.results.map((r) => r.value));
+				token = answer.paginationToken;
+			} while (token !== undefined);
+			expect(found).toEqual(expected);
+			expect(sandbox().count()).toBe(3);
+		});
+	});
+
+	it('finds a number on page 50 of 10,000, and the next keystrokes cost nothing more', async () => {
+		await withNumbers(10_000, async () => {
+			const target = sandbox().numbers[4_950];
+			await searchList('searchPhoneNumbers', credentials());
+			const { results } = await type(String(target.phoneNumber));
+			expect(results.map((r) => r.value)).toEqual([target.phoneNumberId]);
+			// Page 0 at opening; then, once the typed prefix stopped matching page 0, the rest of the list, once:
+			// a filter that matches fewer numbers than the dropdown shows must look at every page to be complete.
+			expect(sandbox().count()).toBe(100);
+			const byId = await searchList('searchPhoneNumbers', credentials(), String(target.phoneNumberId));
+			expect(byId.results.map((r) => r.value)).toEqual([target.phoneNumberId]);
+			expect(sandbox().count()).toBe(100);
+		});
+	});
+
+	it('reads the list again once the short-lived copy is older than a minute', async () => {
+		const realNow = listCacheClock.now;
+		try {
+			await searchList('searchPhoneNumbers', credentials(), 'sport');
+			const later = realNow() + 61_000;
+			listCacheClock.now = () => later;
+			sandbox().updateNumber('waba-num-002', { status: 'ACTIVE' });
+			const { results } = await searchList('searchPhoneNumbers', credentials(), 'sportz');
+			expect(results[0].name).toMatch(/^ACTIVE · UNKNOWN · TIER_1K/);
+			expect(sandbox().count()).toBe(2);
 		} finally {
-			sandbox().numbers = saved;
+			listCacheClock.now = realNow;
+			sandbox().updateNumber('waba-num-002', { status: 'PENDING' });
 		}
+	});
+
+	it('does not share a copy between credentials with different keys', async () => {
+		sandbox().addApiKey('second-key');
+		await searchList('searchPhoneNumbers', credentials(), 'sport');
+		await searchList('searchPhoneNumbers', { ...credentials(), apiKey: 'second-key' }, 'sport');
+		expect(sandbox().count()).toBe(2);
+	});
+
+	it('shows the API error, and a failed read leaves no half-read list behind', async () => {
+		await expect(searchList('searchPhoneNumbers', { ...credentials(), apiKey: 'wrong' }, 'sport')).rejects.toThrow(/Invalid or missing API key/);
+		sandbox().inject({ type: 'status', status: 500, body: '{"status":"error","message":"boom"}' }, 1, 'list');
+		await expect(searchList('searchPhoneNumbers', credentials(), 'sport')).rejects.toThrow();
+		const { results } = await searchList('searchPhoneNumbers', credentials(), 'sport');
+		expect(results.map((r) => r.value)).toEqual(['waba-num-002']);
 	});
 });

@@ -1,20 +1,52 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { numberLabel } from '../../shared/numberState';
-import { readAllPhoneNumbers } from '../../shared/transport';
+import { MAX_PAGE_SIZE } from '../../shared/constants';
+import { cachedListReader } from '../../shared/listCache';
+import { numberLabel, type PhoneNumber } from '../../shared/numberState';
 
-/** The resource locator's dropdown: the account's numbers, labelled with what matters when picking one. */
+/** Without a filter the picker shows one API page at a time; it asks for the next one when scrolled down. */
+const UNFILTERED_RESULTS = MAX_PAGE_SIZE;
+/**
+ * With a filter, enough matches to make the dropdown scroll (it shows about 7): n8n only asks for more
+ * of a filtered list when the user scrolls to its end, so fewer would leave the rest unreachable.
+ */
+const FILTERED_RESULTS = 10;
+
+function matches(number: PhoneNumber, needle: string): boolean {
+	if (needle === '') return true;
+	const fields = [number.displayName, number.verifiedName, number.phoneNumber, number.phoneNumberId, number.status, number.qualityRating, number.messagingLimit];
+	const haystack = fields.map((field) => (field === undefined || field === null ? '' : String(field))).join('\n').toLowerCase();
+	// "+39 02 1234" finds +39021234…: people type numbers with spaces.
+	return haystack.includes(needle) || haystack.includes(needle.replace(/\s+/g, ''));
+}
+
+/**
+ * The resource locator's dropdown: the account's numbers, labelled with what matters when picking one.
+ * Reads the list through a short-lived per-credential copy, only as far as this answer needs: opening
+ * the picker costs one request, a keystroke usually none (the pages already read hold enough matches),
+ * and a number deep in a large account is still found, the pages before it being read once.
+ */
 export async function searchPhoneNumbers(
 	this: ILoadOptionsFunctions,
 	filter?: string,
+	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
+	const wanted = needle === '' ? UNFILTERED_RESULTS : FILTERED_RESULTS;
+	const list = await cachedListReader(this);
+	const start = Math.max(0, Number.parseInt(paginationToken ?? '0', 10) || 0);
 	const results: INodeListSearchResult['results'] = [];
-	for (const number of await readAllPhoneNumbers(this, {})) {
-		const name = numberLabel(number);
-		const haystack = `${name} ${String(number.phoneNumberId)} ${String(number.verifiedName ?? '')}`.toLowerCase();
-		if (needle && !haystack.includes(needle)) continue;
-		results.push({ name, value: String(number.phoneNumberId) });
+	let position = start;
+	while (results.length < wanted) {
+		const numbers = list.numbers();
+		if (position >= numbers.length) {
+			if (list.complete()) break;
+			await list.readMore();
+			continue;
+		}
+		const number = numbers[position++];
+		if (matches(number, needle)) results.push({ name: numberLabel(number), value: String(number.phoneNumberId) });
 	}
-	return { results };
+	const more = position < list.numbers().length || !list.complete();
+	return more ? { results, paginationToken: String(position) } : { results };
 }
