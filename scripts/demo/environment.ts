@@ -36,14 +36,14 @@ export interface DemoWorld {
 }
 
 /**
- * Starts the sandbox (UC-025's numbers, SportZone PENDING), prepares n8n (installed once into .cache),
+ * Starts the sandbox (its three default numbers, SportZone PENDING), prepares n8n (installed once into .cache),
  * installs the built package as a community package, imports the credential and the examples.
  */
 export async function startDemoWorld(options: { version?: string; port?: number; log?: (message: string) => void } = {}): Promise<DemoWorld> {
 	const log = options.log ?? ((message: string) => console.log(message));
 	const sandbox = new ApiSandbox({ port: options.port ?? 0 });
 	await sandbox.start();
-	log(`API sandbox on ${sandbox.baseUrl} (UC-025's three numbers; SportZone is PENDING)`);
+	log(`API sandbox on ${sandbox.baseUrl} (three numbers; SportZone is PENDING)`);
 	try {
 		const runtime = await n8nScripts.ensureN8n({ version: options.version ?? process.env.N8N_VERSION, log });
 		const { version, nodeVersion } = runtime;
