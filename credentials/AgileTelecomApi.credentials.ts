@@ -23,7 +23,7 @@ export class AgileTelecomApi implements ICredentialType {
 
 	displayName = 'Agile Telecom API';
 
-	icon: Icon = { light: 'file:agileTelecom.svg', dark: 'file:agileTelecom.dark.svg' };
+	icon: Icon = { light: 'file:../icons/agileTelecom.svg', dark: 'file:../icons/agileTelecom.dark.svg' };
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-agiletelecom#credentials';
 
