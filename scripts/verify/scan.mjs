@@ -40,7 +40,9 @@ async function scan(label, dir, patterns) {
 const work = mkdtempSync(join(tmpdir(), 'scan-'));
 try {
 	const source = await scan('source', ROOT, SOURCE_FILE_PATTERNS);
-	const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }));
+	const [{ filename }] = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }),
+	);
 	execFileSync('tar', ['-xzf', join(work, filename), '-C', work]);
 	const tarball = await scan(`tarball (${filename})`, join(work, 'package'), TARBALL_FILE_PATTERNS);
 	process.exitCode = source && tarball ? 0 : 1;
