@@ -1,9 +1,10 @@
-// Copies what tsc does not: node/credential icons and the codex files (*.node.json) next to the built code,
-// and the package entry (index.js) into dist/, so that the published package holds only dist/.
+// Copies what tsc does not: the icons (one copy in icons/, which the nodes and the credential reference by a
+// relative file: path), the codex files (*.node.json) next to the built code, and the package entry (index.js)
+// into dist/, so that the published package holds only dist/.
 const { src, dest } = require('gulp');
 
 function copyAssets() {
-	return src(['index.js', 'nodes/**/*.{png,svg,node.json}', 'credentials/**/*.{png,svg}'], {
+	return src(['index.js', 'icons/*.{png,svg}', 'nodes/**/*.{png,svg,node.json}', 'credentials/**/*.{png,svg}'], {
 		base: '.',
 		encoding: false,
 	}).pipe(dest('dist'));

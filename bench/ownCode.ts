@@ -3,6 +3,7 @@
  * I/O or engine, next to the least plain JS doing the same: parsing the 100 pages, List's filters and
  * enrichment, and the trigger's snapshot and diff. Uses the built package (dist/). Prints JSON (ms, best of 25 runs).
  */
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -13,9 +14,11 @@ import type * as ChangesModule from '../nodes/AgileTelecomWhatsAppTrigger/number
 import type * as StateModule from '../nodes/shared/numberState';
 
 const dist = resolve(__dirname, '../../dist/nodes');
-const { filterTest } = require(`${dist}/AgileTelecomWhatsApp/resources/phoneNumber/list.js`) as typeof ListModule;
-const { withTierFields } = require(`${dist}/shared/numberState.js`) as typeof StateModule;
-const { diffSnapshot, takeSnapshot, CHANGE_EVENTS } = require(`${dist}/AgileTelecomWhatsAppTrigger/numberChanges.js`) as typeof ChangesModule;
+// The built package as n8n loads it, typed from the sources.
+const loadBuilt = createRequire(__filename);
+const { filterTest } = loadBuilt(`${dist}/AgileTelecomWhatsApp/resources/phoneNumber/list.js`) as typeof ListModule;
+const { withTierFields } = loadBuilt(`${dist}/shared/numberState.js`) as typeof StateModule;
+const { diffSnapshot, takeSnapshot, CHANGE_EVENTS } = loadBuilt(`${dist}/AgileTelecomWhatsAppTrigger/numberChanges.js`) as typeof ChangesModule;
 
 const COUNT = 10_000;
 const summaries = generateNumbers(COUNT).map((n) => Object.fromEntries(LIST_FIELDS.filter((f) => f in n).map((f) => [f, n[f]])));

@@ -11,6 +11,7 @@
  * parent for the sandbox's request count around each timed run.
  */
 import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import type { IDataObject, INodeType } from 'n8n-workflow';
@@ -57,12 +58,14 @@ function sandboxCount(): Promise<{ requests: number; refused: number }> {
 /** n8n's HTTP Request node from the installed real n8n whose version matches the harness's n8n-core. */
 async function loadHttpRequestNode(): Promise<{ type: INodeType; where: string }> {
 	const root = join(__dirname, '../..');
-	const { version } = require(join(root, 'node_modules/n8n-core/package.json')) as { version: string };
-	const { ensureN8n } = require(join(root, 'scripts/n8n/runtime.js')) as { ensureN8n(opts: { version: string }): Promise<{ dir: string }> };
+	// Loaded at run time from wherever ensureN8n installed them, typed by hand.
+	const load = createRequire(__filename);
+	const { version } = load(join(root, 'node_modules/n8n-core/package.json')) as { version: string };
+	const { ensureN8n } = load(join(root, 'scripts/n8n/runtime.js')) as { ensureN8n(opts: { version: string }): Promise<{ dir: string }> };
 	const { dir } = await ensureN8n({ version });
 	const base = join(dir, 'n8n/node_modules/n8n-nodes-base');
-	const { version: baseVersion } = require(join(base, 'package.json')) as { version: string };
-	const { HttpRequest } = require(join(base, 'dist/nodes/HttpRequest/HttpRequest.node.js')) as { HttpRequest: new () => INodeType };
+	const { version: baseVersion } = load(join(base, 'package.json')) as { version: string };
+	const { HttpRequest } = load(join(base, 'dist/nodes/HttpRequest/HttpRequest.node.js')) as { HttpRequest: new () => INodeType };
 	return { type: new HttpRequest(), where: `n8n-nodes-base ${baseVersion}, HTTP Request v${HTTP_VERSION}` };
 }
 

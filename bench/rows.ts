@@ -6,6 +6,7 @@
  */
 import './env';
 
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
 import { Agent, request } from 'undici';
@@ -182,7 +183,7 @@ async function operation(spec: RowSpec, baseUrl: string, raw: RawClient): Promis
 	const { createPoller, loadPackage, runActionNode, PACKAGE_ROOT } = spec.client === 'engine' ? await engine() : ({} as Awaited<ReturnType<typeof engine>>);
 	if (spec.client === 'engine' && spec.kind === 'list' && spec.pageSize !== undefined) {
 		// What-if rows only: the built package's page size, changed in this process's memory before loading.
-		(require(resolve(PACKAGE_ROOT, 'dist/nodes/shared/constants.js')) as { MAX_PAGE_SIZE: number }).MAX_PAGE_SIZE = spec.pageSize;
+		(createRequire(__filename)(resolve(PACKAGE_ROOT, 'dist/nodes/shared/constants.js')) as { MAX_PAGE_SIZE: number }).MAX_PAGE_SIZE = spec.pageSize;
 	}
 	if (spec.client === 'engine') await loadPackage();
 	switch (spec.kind) {

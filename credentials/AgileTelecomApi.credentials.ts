@@ -6,12 +6,24 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { BASE_URL_SUFFIXES, DEFAULT_BASE_URL, PHONE_NUMBERS_PATH, RATE_LIMIT_PLANS } from '../nodes/shared/constants';
+import { groupThousands } from '../nodes/shared/tiers';
+
+const { production, trial } = RATE_LIMIT_PLANS;
+
+/** The transport's normalizeBaseUrl as an n8n expression, for the test request (n8n evaluates it). */
+const BASE_URL_EXPRESSION = BASE_URL_SUFFIXES.reduce(
+	(expression, suffix) => `${expression}.replace(${String(suffix)}, "")`,
+	`($credentials.baseUrl || "${DEFAULT_BASE_URL}").trim()`,
+);
+
 export class AgileTelecomApi implements ICredentialType {
+	// A literal: n8n's lint reads the credential's name from the source to match the nodes' credential references.
 	name = 'agileTelecomApi';
 
 	displayName = 'Agile Telecom API';
 
-	icon: Icon = { light: 'file:agileTelecom.svg', dark: 'file:agileTelecom.dark.svg' };
+	icon: Icon = { light: 'file:../icons/agileTelecom.svg', dark: 'file:../icons/agileTelecom.dark.svg' };
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-agiletelecom#credentials';
 
@@ -29,7 +41,7 @@ export class AgileTelecomApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://lora-api.agiletelecom.com',
+			default: DEFAULT_BASE_URL,
 			description: 'Change only to go through a proxy or to use a local API sandbox',
 		},
 		{
@@ -39,8 +51,8 @@ export class AgileTelecomApi implements ICredentialType {
 			default: 'production',
 			description: "The API's per-key rate limits; the nodes pace their requests to stay under them",
 			options: [
-				{ name: 'Production (50 Requests/s, 1,000/min)', value: 'production' },
-				{ name: 'Trial (10 Requests/s, 100/min)', value: 'trial' },
+				{ name: `Production (${production.perSecond} Requests/s, ${groupThousands(production.perMinute)}/min)`, value: 'production' },
+				{ name: `Trial (${trial.perSecond} Requests/s, ${groupThousands(trial.perMinute)}/min)`, value: 'trial' },
 				{ name: 'Custom', value: 'custom' },
 			],
 		},
@@ -48,7 +60,7 @@ export class AgileTelecomApi implements ICredentialType {
 			displayName: 'Requests per Second',
 			name: 'requestsPerSecond',
 			type: 'number',
-			default: 50,
+			default: production.perSecond,
 			typeOptions: { minValue: 1 },
 			displayOptions: { show: { plan: ['custom'] } },
 		},
@@ -56,7 +68,7 @@ export class AgileTelecomApi implements ICredentialType {
 			displayName: 'Requests per Minute',
 			name: 'requestsPerMinute',
 			type: 'number',
-			default: 1000,
+			default: production.perMinute,
 			typeOptions: { minValue: 1 },
 			displayOptions: { show: { plan: ['custom'] } },
 		},
@@ -74,8 +86,8 @@ export class AgileTelecomApi implements ICredentialType {
 	// Asks for one number: proves the key works and has WhatsApp permission, at the cost of one request.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.baseUrl || "https://lora-api.agiletelecom.com").trim().replace(/\\/+$/, "").replace(/\\/api$/i, "").replace(/\\/+$/, "")}}',
-			url: '/api/message-server/whatsapp/phone-numbers',
+			baseURL: `={{${BASE_URL_EXPRESSION}}}`,
+			url: PHONE_NUMBERS_PATH,
 			qs: { page: 0, limit: 1 },
 		},
 		rules: [

@@ -8,7 +8,7 @@ export class AgileTelecomWhatsApp implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Agile Telecom WhatsApp',
 		name: 'agileTelecomWhatsApp',
-		icon: { light: 'file:agileTelecom.svg', dark: 'file:agileTelecom.dark.svg' },
+		icon: { light: 'file:../../icons/agileTelecom.svg', dark: 'file:../../icons/agileTelecom.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -35,7 +35,7 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Agile Telecom WhatsApp Trigger',
 		name: 'agileTelecomWhatsAppTrigger',
-		icon: { light: 'file:agileTelecom.svg', dark: 'file:agileTelecom.dark.svg' },
+		icon: { light: 'file:../../icons/agileTelecom.svg', dark: 'file:../../icons/agileTelecom.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Watch: " + ($parameter["events"] || []).join(", ")}}',

@@ -4,6 +4,13 @@ export const CREDENTIAL_TYPE = 'agileTelecomApi';
 
 export const DEFAULT_BASE_URL = 'https://lora-api.agiletelecom.com';
 
+/**
+ * What is cut off a base URL, in this order: trailing slashes, a trailing /api (documented paths already
+ * start with /api, so it would be doubled), trailing slashes again. Accepts "https://host", "https://host/",
+ * "https://host/api/" and proxies with a path prefix.
+ */
+export const BASE_URL_SUFFIXES: readonly RegExp[] = [/\/+$/, /\/api$/i, /\/+$/];
+
 /** Every documented path is relative to the host and starts with /api. */
 export const PHONE_NUMBERS_PATH = '/api/message-server/whatsapp/phone-numbers';
 

@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { describeTier, formatCapacity, TIER_LADDER, tierFields } from './tiers';
+import { describeTier, formatCapacity, TIER_LADDER, tierAllows, tierFields } from './tiers';
 
 /** Statuses the provider shows (ACTIVE, PENDING) plus the rest of Meta's phone-number statuses. */
 export const PHONE_NUMBER_STATUSES = [
@@ -41,7 +41,7 @@ function upper(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim().toUpperCase() : undefined;
 }
 
-/** UC-025's flow: ACTIVE (or Meta's CONNECTED) → send; PENDING → wait; anything else → contact support. */
+/** ACTIVE (or Meta's CONNECTED) → send; PENDING → wait for onboarding to finish; anything else → contact support. */
 export function campaignAction(status: unknown): CampaignAction {
 	const value = upper(status);
 	if (value !== undefined && SENDABLE_STATUSES.has(value)) return 'send';
@@ -80,12 +80,12 @@ function qualityReason(qualityRating: unknown, minimum: MinQualityRating): strin
 }
 
 function tierReason(messagingLimit: unknown, recipients: number): string | undefined {
+	if (tierAllows(messagingLimit, recipients)) return undefined;
 	const { capacity } = describeTier(messagingLimit);
 	const needed = formatCapacity(recipients);
 	if (capacity === undefined) {
 		return `Messaging limit ${shown(messagingLimit)} is not a known tier, so capacity for ${needed} recipients cannot be confirmed`;
 	}
-	if (capacity >= recipients) return undefined;
 	return `Messaging limit ${String(messagingLimit)} allows ${formatCapacity(capacity)} unique recipients per 24 h; the campaign needs ${needed}`;
 }
 
@@ -154,13 +154,11 @@ export function dataWarnings(number: PhoneNumber): string[] {
 export function withTierFields(number: PhoneNumber): PhoneNumber {
 	const warnings = dataWarnings(number);
 	const tier = tierFields(number.messagingLimit);
-	// A "__proto__" key of the API's JSON is an own field; only spreading copies it as one.
+	// Object.assign gives the same keys, order and values as spreading, with less memory per listed number
+	// (BENCHMARKS.md); only a "__proto__" key of the API's JSON, an own field, needs the spread to stay one.
 	if (Object.prototype.hasOwnProperty.call(number, '__proto__')) {
 		return { ...number, ...tier, ...(warnings.length ? { dataWarnings: warnings } : {}) };
 	}
-	// The same keys, order and values as spreading. Spreading a parsed number and adding fields gives each
-	// copy a hidden class of its own in V8 (none of 10,000 share one), which makes this 5× slower and every
-	// later reader of the items slower too; Object.assign copies share one. Runs for every number of a list.
 	const output: PhoneNumber = Object.assign({}, number, tier);
 	if (warnings.length) output.dataWarnings = warnings;
 	return output;

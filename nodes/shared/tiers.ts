@@ -78,8 +78,8 @@ export function tierFields(messagingLimit: unknown): {
 }
 
 /**
- * 10000 → "10,000", as toLocaleString('en-US') writes it, without setting up Intl's number formatting,
- * which costs 20 ms the first time in a process (the node's option names are built when n8n loads it).
+ * 10000 → "10,000", as toLocaleString('en-US') writes it. The option names are built when n8n loads the
+ * node, so this avoids setting up Intl there (cold start, BENCHMARKS.md).
  */
 export function groupThousands(value: number): string {
 	if (!Number.isSafeInteger(value) || Object.is(value, -0)) return value.toLocaleString('en-US');

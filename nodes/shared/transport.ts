@@ -24,6 +24,7 @@ import {
 	retryAfterSeconds,
 } from './apiErrors';
 import {
+	BASE_URL_SUFFIXES,
 	CREDENTIAL_TYPE,
 	DEFAULT_BASE_URL,
 	DEFAULT_TIMEOUT_MS,
@@ -63,11 +64,10 @@ export interface Connection {
 	pacerKey: string;
 }
 
-/** Accepts "https://host", "https://host/", "https://host/api/" and proxies with a path prefix. */
+/** The credential's base URL, or the default, without the suffixes of BASE_URL_SUFFIXES. */
 export function normalizeBaseUrl(raw: unknown): string {
 	const value = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : DEFAULT_BASE_URL;
-	// Documented paths already start with /api, so a base URL ending in /api would double it.
-	return value.replace(/\/+$/, '').replace(/\/api$/i, '').replace(/\/+$/, '');
+	return BASE_URL_SUFFIXES.reduce((url, suffix) => url.replace(suffix, ''), value);
 }
 
 function rateLimitOf(credentials: ICredentialDataDecryptedObject): RateLimit {

@@ -13,37 +13,12 @@ export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 /** The credential the examples name; importing them elsewhere, pick your own credential instead. */
 export const SANDBOX_CREDENTIAL = { id: 'agileTelecomSandbox', name: 'Agile Telecom account', type: 'agileTelecomApi' };
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- scripts/n8n is plain JavaScript */
-export interface Execution {
-	data: { resultData: { runData: Record<string, any[]>; error?: { message: string } } };
-	status?: string;
-}
-
-export interface N8nInstance {
-	userFolder: string;
-	url: string | undefined;
-	owner: { email: string; password: string };
-	installCommunityPackage(dir: string): { name: string; version: string };
-	listNodeTypes(): Promise<Array<{ name: string }>>;
-	importCredentials(credentials: object[]): Promise<string[]>;
-	importWorkflows(workflows: Array<object | string>): Promise<string[]>;
-	executeWorkflow(id: string): Promise<{ code: number; stdout: string; stderr: string; result: Execution | undefined }>;
-	activateWorkflow(id: string): Promise<unknown>;
-	start(options?: { port?: number }): Promise<{ url: string }>;
-	stop(): Promise<void>;
-	waitForExecutions(id: string, options?: { min?: number; timeoutMs?: number }): Promise<Execution[]>;
-	api(method: string, path: string, body?: unknown): Promise<unknown>;
-}
-
-interface N8nScripts {
-	ensureN8n(options: { version?: string; log?: (message: string) => void }): Promise<{ version: string; nodeVersion: string }>;
-	createInstance(options: { runtime: unknown; userFolder?: string; env?: Record<string, string>; log?: (message: string) => void }): N8nInstance;
-	nodeItems(run: Execution, nodeName: string, outputIndex?: number): Array<Record<string, any>>;
-	DEFAULT_VERSION: string;
-}
-
+// scripts/n8n is plain JavaScript, typed with JSDoc (checked by scripts/n8n/tsconfig.json); it is loaded from the
+// repository at run time (it finds .cache/n8n relative to itself), its types from the sources.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const n8nScripts = require(join(REPO_ROOT, 'scripts/n8n')) as N8nScripts;
+export const n8nScripts = require(join(REPO_ROOT, 'scripts/n8n')) as typeof import('../n8n');
+export type N8nInstance = ReturnType<typeof n8nScripts.createInstance>;
+export type Execution = import('../n8n/instance').Execution;
 
 export function exampleFiles(): string[] {
 	return readdirSync(EXAMPLES_DIR)
@@ -61,14 +36,14 @@ export interface DemoWorld {
 }
 
 /**
- * Starts the sandbox (UC-025's numbers, SportZone PENDING), prepares n8n (installed once into .cache),
+ * Starts the sandbox (its three default numbers, SportZone PENDING), prepares n8n (installed once into .cache),
  * installs the built package as a community package, imports the credential and the examples.
  */
 export async function startDemoWorld(options: { version?: string; port?: number; log?: (message: string) => void } = {}): Promise<DemoWorld> {
 	const log = options.log ?? ((message: string) => console.log(message));
 	const sandbox = new ApiSandbox({ port: options.port ?? 0 });
 	await sandbox.start();
-	log(`API sandbox on ${sandbox.baseUrl} (UC-025's three numbers; SportZone is PENDING)`);
+	log(`API sandbox on ${sandbox.baseUrl} (three numbers; SportZone is PENDING)`);
 	try {
 		const runtime = await n8nScripts.ensureN8n({ version: options.version ?? process.env.N8N_VERSION, log });
 		const { version, nodeVersion } = runtime;
@@ -99,7 +74,7 @@ export async function startDemoWorld(options: { version?: string; port?: number;
 }
 
 /** The items a node produced in a run (last run, given output). */
-export function itemsOf(run: Execution | undefined, nodeName: string, outputIndex = 0): Array<Record<string, any>> {
+export function itemsOf(run: Execution | undefined, nodeName: string, outputIndex = 0): ReturnType<typeof n8nScripts.nodeItems> {
 	if (!run) throw new Error(`no run data (looking for "${nodeName}")`);
 	const runs = run.data.resultData.runData[nodeName];
 	if (!runs) return [];

@@ -17,11 +17,12 @@ const defaultLog = (msg) => process.stderr.write(`[n8n] ${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Port 0: any free port. A given port: itself if free (n8n only logs a busy port and keeps running).
+/** @returns {Promise<number>} */
 function freePort(port = 0) {
   return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', (err) => reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use`) : err));
+    const server = net.createServer().once('error', (/** @type {NodeJS.ErrnoException} */ err) => reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use`) : err));
     server.listen(port, '127.0.0.1', () => {
-      const { port: free } = server.address();
+      const { port: free } = /** @type {net.AddressInfo} */ (server.address());
       server.close(() => resolve(free));
     });
   });
@@ -54,20 +55,38 @@ function parseRunOutput(stdout) {
       if (e < s) break;
       try {
         return JSON.parse(lines.slice(s, e + 1).join('\n'));
-      } catch {}
+      } catch {
+        // not a complete JSON value: try a shorter span
+      }
     }
     if (lines[s].trimEnd().endsWith('}')) {
       try {
         return JSON.parse(lines[s]); // compact one-line JSON
-      } catch {}
+      } catch {
+        // not JSON: try the next line that opens an object
+      }
     }
   }
   return undefined;
 }
 
 /**
+ * One run of a workflow, as `n8n execute --rawOutput` prints it and the public API's executions hold it.
+ * @typedef {object} Execution
+ * @property {{resultData: {runData: Record<string, any[]>, error?: {message: string}}}} data
+ * @property {string} [status]
+ * @property {string} [id]
+ * @property {string} [mode]
+ * @property {string} [startedAt]
+ * @property {string} [stoppedAt]
+ */
+
+/**
  * The `json` of the items a node produced (last run, first output), from the result of
  * executeWorkflow() or from one execution of waitForExecutions(): both carry `data.resultData.runData`.
+ * @param {Execution | undefined} runOrExecution
+ * @param {string} nodeName
+ * @returns {Array<Record<string, any>>}
  */
 function nodeItems(runOrExecution, nodeName, outputIndex = 0) {
   const runs = runOrExecution?.data?.resultData?.runData?.[nodeName];
@@ -77,7 +96,7 @@ function nodeItems(runOrExecution, nodeName, outputIndex = 0) {
 
 /**
  * @param {object} opts
- * @param {{nodeBin: string, n8nBin: string, version: string}} opts.runtime what ensureN8n() returned
+ * @param {import('./runtime').Runtime} opts.runtime what ensureN8n() returned
  * @param {string} [opts.userFolder] N8N_USER_FOLDER; n8n keeps everything in <userFolder>/.n8n (default: a new temp folder)
  * @param {Record<string, string>} [opts.env] extra environment for every n8n process (overrides the defaults below)
  * @param {(msg: string) => void} [opts.log]
@@ -87,7 +106,13 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
   fs.mkdirSync(userFolder, { recursive: true });
   const n8nMajor = Number(runtime.version.split('.')[0]);
   const dataDir = path.join(userFolder, '.n8n');
-  let server; // { child, port, url, logFile, output (last 20 kB), exited: false | {code, signal}, done }
+  /**
+   * @type {{child: import('node:child_process').ChildProcess, port: number, url: string, logFile: string,
+   *   output: string, exited: false | Exit, done?: Promise<Exit>, killOnExit?: () => void, routesUp?: number | false}
+   *   | undefined} the running server; output: its last 20 kB
+   */
+  let server;
+  /** @type {string | undefined} */
   let apiKey;
 
   // The parent's own N8N_* settings would make runs depend on who runs them: leave them out.
@@ -202,7 +227,9 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
       fs.rmSync(tmp, { recursive: true, force: true });
     }
     const packed = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
-    const { devDependencies, peerDependencies, optionalDependencies, ...installed } = packed;
+    // n8n installs only the runtime dependencies of a community package
+    const installed = { ...packed };
+    for (const key of ['devDependencies', 'peerDependencies', 'optionalDependencies']) delete installed[key];
     fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify(installed, null, 2));
     if (Object.keys(installed.dependencies || {}).length) { // n8n always runs it; without dependencies it is a no-op
       execFileSync('npm', ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'], { cwd: target, stdio: 'pipe' });
@@ -217,7 +244,7 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
 
   /**
    * The node types this n8n loads (`n8n export:nodes`), e.g. to check that a community package loaded.
-   * @returns {Promise<object[]>} node type descriptions: {name: '<package>.<node>', version, polling, ...}
+   * @returns {Promise<Array<{name: string, [key: string]: unknown}>>} node type descriptions: {name: '<package>.<node>', version, polling, ...}
    */
   async function listNodeTypes() {
     const file = path.join(userFolder, `nodes-${newId()}.json`);
@@ -240,7 +267,8 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
 
   /**
    * Runs a workflow that starts with a Manual Trigger, in a process of its own (no server needed).
-   * @returns {Promise<{code: number, stdout: string, stderr: string, result: object|undefined}>}
+   * @param {string} id
+   * @returns {Promise<{code: number, stdout: string, stderr: string, result: Execution | undefined}>}
    *   result: the run (IRun: {data: {resultData: {runData, error?}}, status, ...}); code 1 when it failed.
    */
   async function executeWorkflow(id) {
@@ -261,6 +289,7 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
   /**
    * Starts `n8n start` (editor and API on http://127.0.0.1:<port>, a free port unless given), waits
    * until it is ready, then sets the owner up (see OWNER) and gets an API key for api().
+   * @param {{port?: number, timeoutMs?: number}} [options]
    * @returns {Promise<{url: string, port: number, pid: number, logFile: string}>}
    */
   async function start({ port, timeoutMs = 120_000 } = {}) {
@@ -315,7 +344,7 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
 
   /**
    * SIGTERM (n8n shuts down gracefully), SIGKILL after `graceMs`, then sweeps the process group.
-   * @returns {Promise<{code: number|null, signal: string|null}|undefined>} how n8n exited
+   * @returns {Promise<Exit | undefined>} how n8n exited
    */
   async function stop({ graceMs = 20_000 } = {}) {
     if (!server) return undefined;
@@ -334,6 +363,11 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
     return exit;
   }
 
+  /**
+   * @param {string} method
+   * @param {string} urlPath
+   * @param {{body?: unknown, headers?: Record<string, string>}} [options]
+   */
   async function request(method, urlPath, { body, headers = {} } = {}) {
     if (!server) throw new Error('n8n is not running: call start() first');
     const res = await fetch(`${server.url}${urlPath}`, {
@@ -346,7 +380,9 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
     let json;
     try {
       json = JSON.parse(text);
-    } catch {}
+    } catch {
+      // not JSON (an HTML error page, an empty body): callers read `text`
+    }
     return { status: res.status, json, text, cookies: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
   }
 
@@ -376,7 +412,9 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
   /**
    * Waits until the running server has stored at least `min` finished executions of a workflow
    * (e.g. produced by an active polling trigger) and returns them, oldest first, with their data.
-   * @returns {Promise<Array<{id: string, status: string, mode: string, startedAt: string, stoppedAt: string, data: object}>>}
+   * @param {string} workflowId
+   * @param {{min?: number, timeoutMs?: number, intervalMs?: number}} [options]
+   * @returns {Promise<Execution[]>}
    */
   async function waitForExecutions(workflowId, { min = 1, timeoutMs = 90_000, intervalMs = 1000 } = {}) {
     const deadline = Date.now() + timeoutMs;
@@ -414,5 +452,7 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
     waitForExecutions,
   };
 }
+
+/** @typedef {{code: number | null, signal: NodeJS.Signals | null}} Exit */
 
 module.exports = { createInstance, nodeItems, parseRunOutput, ENCRYPTION_KEY, OWNER };

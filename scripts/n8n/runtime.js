@@ -136,7 +136,9 @@ async function withLock(lockDir, log, fn) {
       let alive = false;
       try {
         alive = pid > 0 && process.kill(pid, 0);
-      } catch {}
+      } catch {
+        // no such process (ESRCH): the lock is stale
+      }
       if (!alive && waited >= 2000) {
         fs.rmSync(lockDir, { recursive: true, force: true }); // left by a killed installer
         continue;
@@ -153,6 +155,17 @@ async function withLock(lockDir, log, fn) {
 }
 
 /**
+ * An installed n8n and the Node.js that runs it.
+ * @typedef {object} Runtime
+ * @property {string} nodeBin
+ * @property {string} n8nBin
+ * @property {string} version n8n's version
+ * @property {string} nodeVersion
+ * @property {boolean} [isolatedVm] whether n8n's isolated-vm expression engine loads on that Node (see createInstance)
+ * @property {string} [dir]
+ */
+
+/**
  * Makes sure n8n@version is installed under cacheDir and returns how to run it.
  * @param {object} [opts]
  * @param {string} [opts.version='2.41.1']
@@ -161,8 +174,7 @@ async function withLock(lockDir, log, fn) {
  *   satisfies n8n's `engines.node`, else 24 (downloaded from the npm registry). Asking for another
  *   major than the installed one re-does the install in place for it (sqlite3 is built per Node ABI).
  * @param {(msg: string) => void} [opts.log]
- * @returns {Promise<{nodeBin: string, n8nBin: string, version: string, nodeVersion: string, isolatedVm: boolean, dir: string}>}
- *   isolatedVm: whether n8n's isolated-vm expression engine loads on that Node (see createInstance)
+ * @returns {Promise<Runtime>}
  */
 async function ensureN8n({ version = DEFAULT_VERSION, cacheDir = DEFAULT_CACHE_DIR, nodeMajor, log = defaultLog } = {}) {
   const dir = path.join(path.resolve(cacheDir), version);

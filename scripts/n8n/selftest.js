@@ -69,9 +69,10 @@ function writeFixture() {
 // The "API" the trigger polls: a list that the test appends to.
 async function startFeed() {
   const items = [{ id: 1, text: 'first' }];
-  const server = http.createServer((req, res) => res.end(JSON.stringify(items)));
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { items, url: `http://127.0.0.1:${server.address().port}/items`, close: () => server.close() };
+  const server = http.createServer((_req, res) => res.end(JSON.stringify(items)));
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return { items, url: `http://127.0.0.1:${port}/items`, close: () => server.close() };
 }
 
 async function timed(label, fn) {
@@ -81,6 +82,7 @@ async function timed(label, fn) {
   return result;
 }
 
+/** @param {{version?: string, nodeMajor?: number, cacheDir?: string, keep?: boolean}} [options] */
 async function selftest({ version, nodeMajor, cacheDir, keep = false } = {}) {
   const runtime = await timed('ensureN8n', () => ensureN8n({ version, nodeMajor, cacheDir }));
   console.log(`  n8n ${runtime.version} on Node.js ${runtime.nodeVersion}`);

@@ -58,7 +58,7 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 	}
 
 	/** A successful tool call's items (n8n returns the node's output items as one JSON array). */
-	async function items(name: string, args: Record<string, unknown>): Promise<Array<Record<string, any>>> {
+	async function items(name: string, args: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
 		const result = await call(name, args);
 		if (result.isError) throw new Error(`${name} failed: ${textOf(result)}`);
 		return JSON.parse(textOf(result));

@@ -42,7 +42,7 @@ describe('Check Readiness through the engine', () => {
 		expectNoSecret(result);
 	});
 
-	it("UC-025's tip: TIER_1K cannot take 5,000 recipients", async () => {
+	it('TIER_1K cannot take 5,000 recipients', async () => {
 		withNumber({ messagingLimit: 'TIER_1K' });
 		const { json } = (await check('n', 5000)).items[0];
 		expect(json.ready).toBe(false);

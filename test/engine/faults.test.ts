@@ -3,7 +3,7 @@ import { SANDBOX_API_KEY } from '../sandbox/server';
 import { runActionNode, type RunResult } from '../harness/engine';
 import { chooseParams, expectNoSecret, getParams, ids, listParams, readinessParams, useSandbox } from '../harness/fixtures';
 
-/** Issue #6's fault table, each through the engine against the sandbox; the key is checked after every run. */
+/** Every API fault the node must handle (HTTP errors, timeouts, malformed bodies), each through the engine against the sandbox; the key is checked after every run. */
 describe('faults and bad input', () => {
 	const { sandbox, credentials } = useSandbox();
 	let result: RunResult | undefined;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { generateNumbers } from '../sandbox/data';
@@ -21,13 +22,21 @@ describe('the built package, as n8n loads it', () => {
 		expect((description.properties as Array<{ name: string }>).map((p) => p.name)).toContain('requestOptions');
 	});
 
-	it('ships the icons and the codex in dist/', () => {
+	it('ships the icons and the codex in dist/', async () => {
+		// The loader turns each file: icon into the URL n8n serves it from: icons/<package>/<path in the package>.
+		const { loader } = await loadPackage();
+		const prefix = `icons/${loader.packageName}/`;
+		const iconUrls = [
+			...Object.values(loader.nodeTypes).map(({ type }) => type.description.iconUrl),
+			...Object.values(loader.credentialTypes).map(({ type }) => type.iconUrl),
+		].flatMap((url) => (typeof url === 'object' ? [url.light, url.dark] : [url]));
+		expect(iconUrls).toHaveLength(6);
+		for (const url of iconUrls) {
+			expect(url?.startsWith(prefix)).toBe(true);
+			expect(existsSync(join(PACKAGE_ROOT, String(url).slice(prefix.length)))).toBe(true);
+		}
 		for (const file of [
-			'dist/nodes/AgileTelecomWhatsApp/agileTelecom.svg',
-			'dist/nodes/AgileTelecomWhatsApp/agileTelecom.dark.svg',
 			'dist/nodes/AgileTelecomWhatsApp/AgileTelecomWhatsApp.node.json',
-			'dist/credentials/agileTelecom.svg',
-			'dist/nodes/AgileTelecomWhatsAppTrigger/agileTelecom.svg',
 			'dist/nodes/AgileTelecomWhatsAppTrigger/AgileTelecomWhatsAppTrigger.node.json',
 		]) {
 			expect(existsSync(join(PACKAGE_ROOT, file))).toBe(true);
@@ -38,7 +47,7 @@ describe('the built package, as n8n loads it', () => {
 describe('the resource locator list (listSearch) against the sandbox', () => {
 	const { sandbox, credentials } = useSandbox();
 	// The search keeps a short-lived copy of the list per credential; each test starts without one.
-	const { clearListCache, listCacheClock } = require(join(PACKAGE_ROOT, 'dist/nodes/shared/listCache.js')) as {
+	const { clearListCache, listCacheClock } = createRequire(__filename)(join(PACKAGE_ROOT, 'dist/nodes/shared/listCache.js')) as {
 		clearListCache(): void;
 		listCacheClock: { now(): number };
 	};

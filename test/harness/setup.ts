@@ -3,7 +3,7 @@
  * every line (debug level, so the node's own debug lines too) to a file per test file, which the leak
  * checks read (`capturedLogLines`).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const cache = resolve(__dirname, '../../../.cache');
@@ -18,12 +18,3 @@ process.env.N8N_LOG_OUTPUT = 'file';
 process.env.N8N_LOG_FILE_LOCATION = logFile;
 
 (globalThis as { __n8nLogFile?: string }).__n8nLogFile = logFile;
-
-/** Reads the log file back; used by expectNoSecret. */
-export function readLogFile(): string {
-	try {
-		return readFileSync(logFile, 'utf8');
-	} catch {
-		return '';
-	}
-}

@@ -1,7 +1,7 @@
 /**
  * `npm run sandbox`: starts the API sandbox and prints how to point the credential at it.
  *   --port 8787           port (default 8787; 0 = any free port)
- *   --numbers 2000        serve that many generated numbers instead of UC-025's three
+ *   --numbers 2000        serve that many generated numbers instead of the three default ones
  *   --latency 20          answer every request after that many ms
  *   --activate-after 30   the PENDING number (waba-num-002) becomes ACTIVE/GREEN after that many seconds
  */

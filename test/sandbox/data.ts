@@ -1,4 +1,4 @@
-/** The sandbox's numbers: UC-025's three, and a generator for large accounts. */
+/** The sandbox's numbers: three that cover send, wait and a second brand, and a generator for large accounts. */
 
 /** A number as the detail endpoint returns it; the list endpoint returns only LIST_FIELDS. */
 export type SandboxNumber = Record<string, unknown> & { phoneNumberId: unknown };
@@ -14,7 +14,7 @@ export const LIST_FIELDS = [
 	'platform',
 ] as const;
 
-/** UC-025's account: ShopItalia (ACTIVE, GREEN, TIER_10K), SportZone (PENDING), ShopItalia Support (TIER_100K). */
+/** The default account: ShopItalia (ACTIVE, GREEN, TIER_10K), SportZone (PENDING), ShopItalia Support (TIER_100K). */
 export function uc025Numbers(): SandboxNumber[] {
 	return [
 		{

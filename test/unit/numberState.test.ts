@@ -17,7 +17,7 @@ const ready: PhoneNumber = {
 };
 const criteria = { recipients: 5000, minQualityRating: 'GREEN' as const };
 
-describe('campaign action (UC-025 flow)', () => {
+describe('campaign action (ACTIVE → send, PENDING → wait, else contact support)', () => {
 	it.each([
 		['ACTIVE', 'send'],
 		['CONNECTED', 'send'],
