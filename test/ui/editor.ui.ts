@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { AgileTelecomWhatsApp } from '../../nodes/AgileTelecomWhatsApp/AgileTelecomWhatsApp.node';
 import { NO_WHATSAPP_API_KEY, SANDBOX_API_KEY } from '../sandbox/server';
 import { Editor, launchBrowser, OWNER, startEditorWorld } from './editor';
 
@@ -30,7 +31,10 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, 
 	}
 }
 
-const ACTIONS = ['Check a phone number is ready for a campaign', 'Choose the phone number for a campaign', 'Get a phone number', 'List phone numbers'];
+/** The action texts the node declares, in the order the node creator lists them (alphabetical). */
+const ACTIONS = (new AgileTelecomWhatsApp().description.properties.find((p) => p.name === 'operation')?.options ?? [])
+	.map((option) => ('action' in option ? String(option.action) : ''))
+	.sort();
 const READINESS_REASONS = [
 	'Status is PENDING: onboarding with Meta is not finished',
 	'Quality rating is UNKNOWN (not rated by Meta yet); the campaign requires GREEN',
@@ -204,6 +208,7 @@ async function main(): Promise<void> {
 		: await startEditorWorld(log);
 	const browser = await launchBrowser();
 	let failed: string | undefined;
+	let passed = 0;
 	try {
 		const editor = await Editor.open(browser, world.url);
 		let index = 0;
@@ -216,6 +221,7 @@ async function main(): Promise<void> {
 				await run(editor);
 				await editor.page.screenshot({ path: file });
 				console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+				passed++;
 			} catch (error) {
 				await editor.page.screenshot({ path: file }).catch(() => undefined);
 				failed = name;
@@ -227,14 +233,16 @@ async function main(): Promise<void> {
 		await browser.close();
 		await world.close();
 	}
+	// Later steps build on earlier ones, so the run stops at the first failure.
+	console.log(`\neditor: ${passed} passed, ${failed ? 1 : 0} failed`);
 	if (failed) {
-		console.log(`\nthe editor test failed at "${failed}"; screenshots of every step so far: ${SCREENSHOTS}`);
+		console.log(`the editor test failed at "${failed}"; screenshots of every step so far: ${SCREENSHOTS}`);
 		process.exit(1);
 	}
-	if (process.env.UI_KEEP_SCREENSHOTS) console.log(`\nall steps passed; screenshots: ${SCREENSHOTS}`);
+	if (process.env.UI_KEEP_SCREENSHOTS) console.log(`all steps passed; screenshots: ${SCREENSHOTS}`);
 	else {
 		rmSync(SCREENSHOTS, { recursive: true, force: true });
-		console.log('\nall steps passed (UI_KEEP_SCREENSHOTS=1 keeps the screenshots)');
+		console.log('all steps passed (UI_KEEP_SCREENSHOTS=1 keeps the screenshots)');
 	}
 }
 
