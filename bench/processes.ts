@@ -55,19 +55,24 @@ async function runOnce(kind: 'lenient' | 'strict', processes: number, executions
 		const ok = executionsRun.reduce((sum, e) => sum + (e.error ? 0 : e.items.filter((item) => item.error === undefined).length), 0);
 		const inOrder = executionsRun.every((e) => e.items.length === items && e.paired.every((p, index) => p === index));
 		const errors = [...new Set(executionsRun.flatMap((e) => (e.error ? [e.error] : e.items.filter((item) => item.error !== undefined).map((item) => String(item.error)))))];
-		return {
-			setup: `${processes} process(es), ${shares.join('+')} executions, ${kind}`,
-			ok,
-			failed: total - ok,
-			rejected: sandbox.requests.filter((r) => r.status === 429).length,
-			requests: sandbox.requests.length,
-			wallMs,
-			ratio: wallMs / leastWallMs(total, PLAN),
-			note: (inOrder ? '' : 'OUT OF ORDER ') + errors.slice(0, 1).join('; '),
-		};
+		return rowOf(`${processes} process(es), ${shares.join('+')} executions, ${kind}`, { total, ok, sandbox, wallMs, plan: PLAN }, [inOrder ? '' : 'OUT OF ORDER', errors[0] ?? '']);
 	} finally {
 		await sandbox.stop();
 	}
+}
+
+/** A row from what a run counted; the sandbox's log holds this run's requests only. */
+export function rowOf(setup: string, run: { total: number; ok: number; sandbox: ApiSandbox; wallMs: number; plan: typeof PLAN }, notes: string[]): Row {
+	return {
+		setup,
+		ok: run.ok,
+		failed: run.total - run.ok,
+		rejected: run.sandbox.requests.filter((r) => r.status === 429).length,
+		requests: run.sandbox.requests.length,
+		wallMs: run.wallMs,
+		ratio: run.wallMs / leastWallMs(run.total, run.plan),
+		note: notes.filter(Boolean).join('; '),
+	};
 }
 
 export function printTable(rows: Row[]): void {

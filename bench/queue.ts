@@ -16,7 +16,7 @@ import { loadavg } from 'node:os';
 import { generateNumbers } from '../test/sandbox/data';
 import type { ApiSandbox } from '../test/sandbox/server';
 import { agileNode, KINDS, type Kind, startQueueWorld, webhookWorkflow } from '../test/queue/world';
-import { leastWallMs, printTable, type Row } from './processes';
+import { leastWallMs, printTable, type Row, rowOf } from './processes';
 
 const PLAN = { perSecond: 20, perMinute: 300 };
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 4);
@@ -89,17 +89,9 @@ async function benchSetup(setup: string): Promise<Row[]> {
 					if (answer.length !== ITEMS) inOrder = false;
 				}
 				const perWorker = world.queue.countInWorkerLogs(/Worker started execution/).map((count, w) => count - (before[w] ?? 0));
-				const total = EXECUTIONS * ITEMS;
-				rows.push({
-					setup: `${label}, ${kind} API, ${client === 'agile' ? 'our node (Check Readiness)' : 'HTTP Request node (batching + retry)'}`,
-					ok,
-					failed: total - ok,
-					rejected: sandbox.requests.filter((r) => r.status === 429).length,
-					requests: sandbox.requests.length,
-					wallMs,
-					ratio: wallMs / leastWallMs(total, PLAN),
-					note: [perWorker.length ? `executions per worker ${perWorker.join('+')}` : '', `load ${load.toFixed(1)}`, inOrder ? '' : 'OUT OF ORDER', [...errors][0] ?? ''].filter(Boolean).join('; '),
-				});
+				const setupName = `${label}, ${kind} API, ${client === 'agile' ? 'our node (Check Readiness)' : 'HTTP Request node (batching + retry)'}`;
+				const notes = [perWorker.length ? `executions per worker ${perWorker.join('+')}` : '', `load ${load.toFixed(1)}`, inOrder ? '' : 'OUT OF ORDER', [...errors][0] ?? ''];
+				rows.push(rowOf(setupName, { total: EXECUTIONS * ITEMS, ok, sandbox, wallMs, plan: PLAN }, notes));
 				console.error(`done: ${rows.at(-1)!.setup}: ${ok} ok, ${(wallMs / 1000).toFixed(1)} s`);
 				// Let the HTTP node's stragglers and the windows settle before the next row's key starts.
 				await new Promise((resolve) => setTimeout(resolve, 2_000));

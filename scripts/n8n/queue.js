@@ -169,7 +169,8 @@ async function startQueueMode({ runtime, workers: workerCount = 2, concurrency =
       workers[index] = worker;
       cleanups.push(async () => {
         killGroup(pid, 'SIGTERM');
-        await Promise.race([done, sleep(20_000)]);
+        // An unreferenced timer: a worker that stopped in time leaves nothing that keeps the caller alive.
+        await Promise.race([done, new Promise((r) => setTimeout(r, 20_000).unref())]);
         killGroup(pid, 'SIGKILL');
       });
       const deadline = Date.now() + 120_000;
