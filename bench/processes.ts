@@ -17,7 +17,7 @@ import { leastTimeMs } from './limits';
 const PLAN = { perSecond: 20, perMinute: 300 };
 const API_KEY = 'bench-processes-key';
 
-/** The issue's least time: the limit lets the last of `count` requests end one second after it starts. */
+/** The least time the limit allows for `count` requests: the last one's second ends one second after it starts. */
 export function leastWallMs(count: number, plan: { perSecond: number; perMinute: number }): number {
 	return leastTimeMs(count, plan) + 1000;
 }

@@ -4,16 +4,18 @@
  * the key fairly with other processes using it (n8n's queue-mode workers, another n8n, a script) without
  * talking to them: the API's own X-RateLimit-Remaining is the shared truth.
  *
- * - Requests wait in one FIFO queue per credential (retries first) and start one by one when both windows
- *   allow, so 500 items become a steady stream instead of a flood.
+ * - Requests wait in one FIFO queue per credential (retries first) and start one by one, evenly spaced,
+ *   when both windows allow, so 500 items become a steady stream instead of a flood.
  * - Each response's X-RateLimit-Limit minus X-RateLimit-Remaining is what the whole key used in the API's
  *   minute window; minus our own requests in it, it is what the others used. How fast that grows between
  *   two responses dates the others' requests, so the per-second window holds theirs too: each process
- *   takes what the others leave of the plan, and a lone process runs at the full plan.
+ *   takes what the others leave of the plan (less a tenth, for their requests not seen yet), and a lone
+ *   process runs at the full plan.
  * - A request the API rejected does not count as ours: what the API counts is in its header.
- * - A 429 means the estimate missed something: the per-second rate is halved (at most once per second) and
- *   grows back by one request per second with each accepted request. A 429 that says the minute is spent
- *   holds every request until its Retry-After.
+ * - A 429 means the estimate missed something: the API's second is full, so what our view of it lacks is
+ *   counted as the others', just now. A 429 that says the minute is spent holds every request until its
+ *   Retry-After. Without the headers, the per-second rate is halved on a 429 (at most once per second) and
+ *   grows back by half a request per second with each accepted request.
  * Pacers are keyed by the credential's ID, never by the key.
  */
 import { sleep } from 'n8n-workflow';
@@ -57,7 +59,7 @@ class RequestPacer {
 	/** Start of the request whose response was read last (responses may arrive out of order). */
 	private observedAt = -Infinity;
 	private seenHeaders = false;
-	/** Per-second rate this process allows itself: the plan, lowered after 429s. */
+	/** Per-second rate this process allows itself: the plan, lowered after 429s when the API sends no headers. */
 	private rate: number;
 	private lastDecrease = -Infinity;
 	/** No request before this time: the API said the minute is spent. */
@@ -110,9 +112,11 @@ class RequestPacer {
 		if (now < this.blockedUntil) return this.blockedUntil - now;
 		const secondWindow = SECOND_MS + WINDOW_SLACK_MS.second;
 		const inSecond = this.merged(now - secondWindow);
-		// While others are active, one request of theirs may be on its way unseen: leave room for it.
+		// While others are active, some of their requests may be on their way unseen: leave a tenth of the
+		// plan (at least one request) for them.
 		const othersActive = this.others.some((t) => t > now - secondWindow);
-		const perSecond = Math.max(1, Math.floor(this.rate) - (othersActive ? 1 : 0));
+		const unseen = othersActive ? Math.ceil(this.limit.perSecond / 10) : 0;
+		const perSecond = Math.max(1, Math.floor(this.rate) - unseen);
 		// Evenly spaced, not in bursts: the others see our requests arrive and can make room in time.
 		const lastStart = this.own.at(-1)?.start ?? -Infinity;
 		let delay = lastStart + SECOND_MS / this.rate - now;
@@ -151,19 +155,31 @@ class RequestPacer {
 			ticket.rejected = true;
 			if (known && remaining <= 0 && retryAfterMs !== undefined) {
 				this.blockedUntil = Math.max(this.blockedUntil, now + retryAfterMs);
-			} else if (now - this.lastDecrease >= SECOND_MS) {
+			} else if (!known && now - this.lastDecrease >= SECOND_MS) {
+				// No header to learn from: multiplicative decrease, additive increase.
 				this.rate = Math.max(1, this.rate / 2);
 				this.lastDecrease = now;
 			}
 		} else if (status >= 200 && status < 500) {
 			this.rate = Math.min(this.limit.perSecond, this.rate + RATE_STEP);
 		}
-		if (!known || ticket.start < this.observedAt) return;
+		if (!known) return;
+		if (ticket.start >= this.observedAt) this.countOthers(ticket, now, reportedLimit - remaining);
+		if (status === 429 && remaining > 0) {
+			// The API's second is full, though we did not see it: what is missing from our view of it
+			// was someone else's, just now.
+			const missing = this.limit.perSecond - this.merged(now - SECOND_MS - WINDOW_SLACK_MS.second).length;
+			for (let i = 0; i < missing; i++) this.others.push(now);
+		}
+	}
+
+	/** `used`: what the API counted in its minute window when it took this request. */
+	private countOthers(ticket: Ticket, now: number, used: number): void {
 		this.observedAt = ticket.start;
 		this.forget(now);
-		// What the API counted when it took this request: ours that started no later, and the others'.
+		// Ours that started no later than this one were counted with it; the rest were the others'.
 		const ours = this.own.filter((t) => !t.rejected && t.start <= ticket.start).length;
-		const othersNow = Math.max(0, reportedLimit - remaining - ours);
+		const othersNow = Math.max(0, used - ours);
 		if (!this.seenHeaders) {
 			// The first answer cannot tell how old the others' requests are: up to a second's worth may be
 			// recent, so they count in the per-second window too.
