@@ -22,10 +22,15 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Retry bounds, documented in the README and docs/RELIABILITY.md. */
 export const RETRY_POLICY = {
-	/** Attempts in all, the first one included. */
+	/** Attempts in all for 502/503/504 and dropped connections, the first one included. */
 	maxAttempts: 4,
-	/** Longest total time spent waiting between attempts of one request. */
+	/** Longest total backoff between those attempts of one request. */
 	maxTotalWaitMs: 60_000,
+	/**
+	 * 429s are backpressure, not failures: a request waits Retry-After and queues again for as long as the
+	 * time since its first 429, plus the next wait, stays within this. Long enough to outlast a spent minute.
+	 */
+	rateLimitWaitMs: 90_000,
 	/** First backoff for 502/503/504 and dropped connections; doubles on each retry. */
 	backoffBaseMs: 500,
 } as const;

@@ -34,7 +34,7 @@ import {
 	RETRY_POLICY,
 } from './constants';
 import type { PhoneNumber } from './numberState';
-import { observeRateLimitHeaders, type RateLimit, waitForTurn } from './rateLimiter';
+import { acquireTurn, observeResponse, type RateLimit } from './rateLimiter';
 
 /** What the transport needs of an n8n context; execute-single, poll and load-options contexts all fit. */
 export interface ApiContext {
@@ -112,7 +112,7 @@ export interface ExpectedBody {
 
 /**
  * GETs a path and returns the parsed JSON body. Waits for the credential's pacer before each attempt,
- * retries 429 (after Retry-After), 502/503/504 and dropped connections within RETRY_POLICY, and turns
+ * retries 429 (after Retry-After, through the pacer again), 502/503/504 and dropped connections within RETRY_POLICY, and turns
  * every failure into a NodeApiError that names the cause and what to do.
  */
 export async function apiGetJson(
@@ -138,17 +138,22 @@ export async function apiGetJson(
 		json: false,
 		encoding: 'text',
 	};
+	// 429s are backpressure: retried while RETRY_POLICY.rateLimitWaitMs allows, counted from the first one.
+	// 502/503/504 and dropped connections: at most maxAttempts, maxTotalWaitMs of backoff.
+	let failures = 0;
 	let waitedMs = 0;
+	let firstRateLimitAt: number | undefined;
 	for (let attempt = 1; ; attempt++) {
-		await waitForTurn(connection.pacerKey, connection.limit);
+		const ticket = await acquireTurn(connection.pacerKey, connection.limit, attempt > 1);
 		let response: ApiResponse;
 		try {
 			response = toApiResponse(
 				await ctx.helpers.httpRequestWithAuthentication.call(ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, options),
 			);
 		} catch (error) {
-			const backoff = RETRY_POLICY.backoffBaseMs * 2 ** (attempt - 1);
-			if (classifyTransportError(error) === 'dropped' && canRetry(attempt, waitedMs, backoff)) {
+			observeResponse(connection.pacerKey, connection.limit, ticket, { statusCode: 0, headers: {} });
+			const backoff = RETRY_POLICY.backoffBaseMs * 2 ** failures;
+			if (classifyTransportError(error) === 'dropped' && canRetry(++failures, waitedMs, backoff)) {
 				ctx.logger.debug(`Agile Telecom: connection dropped, retrying in ${backoff} ms`, { attempt });
 				waitedMs += backoff;
 				await sleep(backoff);
@@ -161,7 +166,8 @@ export async function apiGetJson(
 				secret: connection.secret,
 			});
 		}
-		observeRateLimitHeaders(connection.pacerKey, connection.limit, response.headers);
+		const delay = RETRYABLE_STATUS.has(response.statusCode) ? retryDelayMs(response, failures) : 0;
+		observeResponse(connection.pacerKey, connection.limit, ticket, response, response.statusCode === 429 ? delay : undefined);
 		if (response.statusCode >= 200 && response.statusCode < 300) {
 			const body = parseJson(response.body);
 			if (body === undefined || !expected.check(body)) {
@@ -169,27 +175,34 @@ export async function apiGetJson(
 			}
 			return body;
 		}
-		if (RETRYABLE_STATUS.has(response.statusCode)) {
-			const delay = retryDelayMs(response, attempt);
-			if (canRetry(attempt, waitedMs, delay)) {
-				ctx.logger.debug(`Agile Telecom: HTTP ${response.statusCode}, retrying in ${delay} ms`, { attempt });
-				waitedMs += delay;
+		if (response.statusCode === 429) {
+			const now = Date.now();
+			firstRateLimitAt ??= now;
+			if (now - firstRateLimitAt + delay <= RETRY_POLICY.rateLimitWaitMs) {
+				ctx.logger.debug(`Agile Telecom: HTTP 429, retrying in ${delay} ms`, { attempt });
 				await sleep(delay);
 				continue;
 			}
+		} else if (RETRYABLE_STATUS.has(response.statusCode) && canRetry(++failures, waitedMs, delay)) {
+			ctx.logger.debug(`Agile Telecom: HTTP ${response.statusCode}, retrying in ${delay} ms`, { attempt });
+			waitedMs += delay;
+			await sleep(delay);
+			continue;
 		}
 		throw errorFromResponse(node, response, connection.secret);
 	}
 }
 
-function canRetry(attempt: number, waitedMs: number, delayMs: number): boolean {
-	return attempt < RETRY_POLICY.maxAttempts && waitedMs + delayMs <= RETRY_POLICY.maxTotalWaitMs;
+/** `failures`: failed attempts so far, this one included. */
+function canRetry(failures: number, waitedMs: number, delayMs: number): boolean {
+	return failures < RETRY_POLICY.maxAttempts && waitedMs + delayMs <= RETRY_POLICY.maxTotalWaitMs;
 }
 
-function retryDelayMs(response: ApiResponse, attempt: number): number {
+/** Retry-After when the API sends one, else a backoff that doubles with each failure. */
+function retryDelayMs(response: ApiResponse, failures: number): number {
 	const retryAfter = retryAfterSeconds(response.headers, parseJson(response.body));
 	if (retryAfter !== undefined) return Math.max(retryAfter * 1000, 100);
-	return RETRY_POLICY.backoffBaseMs * 2 ** (attempt - 1);
+	return RETRY_POLICY.backoffBaseMs * 2 ** failures;
 }
 
 /** Turns an ID into exactly one path segment; '' and dot segments would address another endpoint. */

@@ -440,6 +440,7 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
       return server?.output ?? '';
     },
     run,
+    envFor, // the environment of an n8n process of this instance (e.g. a queue-mode worker)
     installCommunityPackage,
     listNodeTypes,
     importCredentials,
@@ -455,4 +456,4 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
 
 /** @typedef {{code: number | null, signal: NodeJS.Signals | null}} Exit */
 
-module.exports = { createInstance, nodeItems, parseRunOutput, ENCRYPTION_KEY, OWNER };
+module.exports = { createInstance, nodeItems, parseRunOutput, freePort, ENCRYPTION_KEY, OWNER };

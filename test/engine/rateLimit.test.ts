@@ -53,7 +53,8 @@ describe('requests stay under the plan across items and concurrent executions', 
 		const result = await runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: production, items, credentialId: 'limiter-c' });
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(15);
-		// 15 at once against 5 per second: at least the 10 beyond the first second's 5 are refused first.
-		expect(sandbox().requests.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(10);
+		// 15 at once against 5 per second: the API refuses some. A 429 tells the pacer the API's second is
+		// full, so it stops short of a flood, but the refusal itself cannot be avoided.
+		expect(sandbox().requests.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(1);
 	});
 });

@@ -48,6 +48,8 @@ export interface SandboxOptions {
 	/** Answer every request after this long. */
 	latencyMs?: number;
 	rateLimit?: RateLimitSettings;
+	/** A stricter API: requests it rejects with 429 count in its windows too, so hammering it costs budget. */
+	countRejected?: boolean;
 	/** Return the whole list in one response whatever `limit` says. */
 	ignorePaging?: boolean;
 	/** Serve the API under this path (a proxy with a path prefix), e.g. '/agile'. */
@@ -69,6 +71,7 @@ export class ApiSandbox {
 	maxPageSize: number;
 	defaultPageSize: number;
 	rateLimit: RateLimitSettings | undefined;
+	countRejected: boolean;
 	ignorePaging: boolean;
 	pathPrefix: string;
 	readonly requests: RecordedRequest[] = [];
@@ -89,6 +92,7 @@ export class ApiSandbox {
 		this.maxPageSize = options.maxPageSize ?? 500;
 		this.defaultPageSize = options.defaultPageSize ?? 10;
 		this.rateLimit = options.rateLimit;
+		this.countRejected = options.countRejected ?? false;
 		this.ignorePaging = options.ignorePaging ?? false;
 		this.pathPrefix = options.pathPrefix ?? '';
 	}
@@ -157,12 +161,12 @@ export class ApiSandbox {
 		const hits = (this.hits.get(key) ?? []).filter((t) => t > now - 60_000);
 		this.hits.set(key, hits);
 		const lastSecond = hits.filter((t) => t > now - 1_000);
-		if (lastSecond.length >= perSecond) {
-			return { retryAfter: Math.max(1, Math.ceil((lastSecond[0] + 1_000 - now) / 1000)), remaining: perMinute - hits.length };
-		}
-		if (hits.length >= perMinute) {
-			return { retryAfter: Math.max(1, Math.ceil((hits[0] + 60_000 - now) / 1000)), remaining: 0 };
-		}
+		const reject = (retryAfter: number) => {
+			if (this.countRejected) hits.push(now);
+			return { retryAfter, remaining: perMinute - hits.length };
+		};
+		if (lastSecond.length >= perSecond) return reject(Math.max(1, Math.ceil((lastSecond[0] + 1_000 - now) / 1000)));
+		if (hits.length >= perMinute) return reject(Math.max(1, Math.ceil((hits[0] + 60_000 - now) / 1000)));
 		hits.push(now);
 		return { retryAfter: 0, remaining: perMinute - hits.length };
 	}
