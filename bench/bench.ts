@@ -27,7 +27,18 @@ import { join, resolve } from 'node:path';
 
 import { BenchSandbox } from './benchSandbox';
 import { summarizeProfile, type ProfileSummary } from './cpuProfile';
-import { type ChildResult, childMain, FLIPS_PER_POLL, LIST_FILTERS, type MemoryResult, PAGE_SIZE, type RowResult, type RowSpec, type Rpc, type TimingResult } from './rows';
+import {
+	type ChildResult,
+	childMain,
+	FLIPS_PER_POLL,
+	LIST_FILTERS,
+	type MemoryResult,
+	PAGE_SIZE,
+	type RowResult,
+	type RowSpec,
+	type Rpc,
+	type TimingResult,
+} from './rows';
 import { ITEMS, productionFloorMs, readsChildMain, type ReadsResult, type ReadsSpec, runReadsRow, startReadsSandboxes } from './readsRows';
 import { generateNumbers } from '../test/sandbox/data';
 
@@ -93,7 +104,9 @@ async function measureRow(sandboxes: Sandboxes, spec: RowSpec): Promise<RowResul
 	started = performance.now();
 	const timing = await runChild(sandboxes, spec, 'time');
 	if (process.env.BENCH_VERBOSE) {
-		console.error(`${JSON.stringify(spec)}: memory ${memoryS.toFixed(1)} s (${memory.memory.samples} samples, base heap ${fmtMb(memory.memory.baseHeap)}), time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+		console.error(
+			`${JSON.stringify(spec)}: memory ${memoryS.toFixed(1)} s (${memory.memory.samples} samples, base heap ${fmtMb(memory.memory.baseHeap)}), time ${((performance.now() - started) / 1000).toFixed(1)} s`,
+		);
 	}
 	return { ...memory, ...timing };
 }
@@ -145,7 +158,8 @@ function positionOfMatch(count: number, k: number): number {
 	const numbers = generateNumbers(count);
 	for (let i = 0; i < numbers.length; i++) {
 		const n = numbers[i];
-		if (LIST_FILTERS.status.includes(String(n.status)) && TIER_ORDER.indexOf(String(n.messagingLimit)) >= min && ++found === k) return i + 1;
+		if (LIST_FILTERS.status.includes(String(n.status)) && TIER_ORDER.indexOf(String(n.messagingLimit)) >= min && ++found === k)
+			return i + 1;
 	}
 	return count;
 }
@@ -186,7 +200,11 @@ function dirSize(dir: string): { bytes: number; files: number; maps: number; dec
 }
 
 function packSize(): { size: number; unpackedSize: number; entryCount: number } {
-	const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+	const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'ignore'],
+	});
 	const [info] = JSON.parse(out) as Array<{ size: number; unpackedSize: number; entryCount: number }>;
 	return info;
 }
@@ -233,7 +251,6 @@ class Rows {
 		}
 		return pair;
 	}
-
 }
 
 const listSpec = (count: number, latencyMs: number, runs = RUNS, extra: { filters?: boolean; limit?: number; pageSize?: number } = {}) =>
@@ -243,9 +260,21 @@ const triggerSpec = (runs = RUNS) => ({ kind: 'trigger', count: 10_000, latencyM
 
 async function listSection(rows: Rows): Promise<void> {
 	const lines: string[][] = [];
-	const cases: Array<[number, number]> = QUICK ? [[10_000, 0], [10_000, 20]] : [[1_000, 0], [1_000, 20], [10_000, 0], [10_000, 20]];
-	for (const [count, latencyMs] of cases) lines.push(listRow(`List ${fmtInt(count)} (filters on)`, latencyMs, await rows.pair(listSpec(count, latencyMs))));
-	for (const latencyMs of QUICK ? [0] : [0, 20]) lines.push(listRow('Choose for Campaign over 10,000', latencyMs, await rows.pair(chooseSpec(latencyMs))));
+	const cases: Array<[number, number]> = QUICK
+		? [
+				[10_000, 0],
+				[10_000, 20],
+			]
+		: [
+				[1_000, 0],
+				[1_000, 20],
+				[10_000, 0],
+				[10_000, 20],
+			];
+	for (const [count, latencyMs] of cases)
+		lines.push(listRow(`List ${fmtInt(count)} (filters on)`, latencyMs, await rows.pair(listSpec(count, latencyMs))));
+	for (const latencyMs of QUICK ? [0] : [0, 20])
+		lines.push(listRow('Choose for Campaign over 10,000', latencyMs, await rows.pair(chooseSpec(latencyMs))));
 	print('1. Reading the list: engine vs raw undici', table(LIST_HEADER, lines), [
 		`filters: status ACTIVE, minimum messaging limit TIER_1K; Return All; pages of ${PAGE_SIZE} for both clients; pacing off (custom plan, 100,000 requests/s): the engine's overhead, not the plan's rate limit`,
 		"peak RSS: the timing process's peak (getrusage, default GC), with n8n-core and the package loaded for the engine; peak heap Δ: the live heap's peak above its pre-run level (a full GC then heap used, every ≥ 10 ms of one run and at its end, in a separate process, at ≥ 10 ms latency)",
@@ -254,7 +283,13 @@ async function listSection(rows: Rows): Promise<void> {
 
 async function itemsSection(rows: Rows): Promise<void> {
 	const lines: string[][] = [];
-	const cases: Array<[number, boolean, number]> = QUICK ? [[20, false, RUNS]] : [[0, false, RUNS], [20, false, RUNS], [20, true, 3]];
+	const cases: Array<[number, boolean, number]> = QUICK
+		? [[20, false, RUNS]]
+		: [
+				[0, false, RUNS],
+				[20, false, RUNS],
+				[20, true, 3],
+			];
 	for (const operation of ['get', 'checkReadiness'] as const) {
 		for (const [latencyMs, paced, runs] of cases) {
 			const pair = await rows.pair({ kind: 'items', operation, items: 200, count: 1_000, latencyMs, paced, runs });
@@ -277,7 +312,12 @@ async function requestsSection(rows: Rows): Promise<void> {
 	const fifthMatch = positionOfMatch(10_000, 5);
 	const lines: Array<[string, Pair, number, number]> = [
 		['List, limit 5, no filters, over 10,000', limit5, 1, 1],
-		[`List, limit 5, filters on, over 10,000 (5th match: number ${fifthMatch})`, limit5f, pagesFor(fifthMatch, PAGE_SIZE), pagesFor(fifthMatch, SANDBOX_MAX_PAGE)],
+		[
+			`List, limit 5, filters on, over 10,000 (5th match: number ${fifthMatch})`,
+			limit5f,
+			pagesFor(fifthMatch, PAGE_SIZE),
+			pagesFor(fifthMatch, SANDBOX_MAX_PAGE),
+		],
 		['List, Return All, filters on, over 10,000', all, pagesFor(10_000, PAGE_SIZE), pagesFor(10_000, SANDBOX_MAX_PAGE)],
 		['Choose for Campaign over 10,000', choose, pagesFor(10_000, PAGE_SIZE), pagesFor(10_000, SANDBOX_MAX_PAGE)],
 		['Trigger: one poll over 10,000', trigger, pagesFor(10_000, PAGE_SIZE), pagesFor(10_000, SANDBOX_MAX_PAGE)],
@@ -285,8 +325,22 @@ async function requestsSection(rows: Rows): Promise<void> {
 	print(
 		'3. Requests issued (counted by the sandbox)',
 		table(
-			['operation', 'node', 'undici', `minimum at ${PAGE_SIZE}/page`, 'node = minimum', `minimum at ${SANDBOX_MAX_PAGE}/page (sandbox cap)`],
-			lines.map(([name, pair, min, minCap]) => [name, fmtInt(pair.engine.requests), fmtInt(pair.undici.requests), fmtInt(min), pair.engine.requests === min ? 'yes' : 'NO', fmtInt(minCap)]),
+			[
+				'operation',
+				'node',
+				'undici',
+				`minimum at ${PAGE_SIZE}/page`,
+				'node = minimum',
+				`minimum at ${SANDBOX_MAX_PAGE}/page (sandbox cap)`,
+			],
+			lines.map(([name, pair, min, minCap]) => [
+				name,
+				fmtInt(pair.engine.requests),
+				fmtInt(pair.undici.requests),
+				fmtInt(min),
+				pair.engine.requests === min ? 'yes' : 'NO',
+				fmtInt(minCap),
+			]),
 		),
 		[
 			`minimum = pages needed to hold the numbers the operation must see, at the node's page size (${PAGE_SIZE}, MAX_PAGE_SIZE; the API's maximum is not documented); no trailing empty page, since the API sends total`,
@@ -316,7 +370,9 @@ async function triggerSection(rows: Rows): Promise<void> {
 				];
 			}),
 		),
-		[`0 ms latency, pacing off; before each measured poll the sandbox flips the status of ${FLIPS_PER_POLL} numbers, so each poll emits ${FLIPS_PER_POLL} change items; snapshot = the trigger's static data as JSON`],
+		[
+			`0 ms latency, pacing off; before each measured poll the sandbox flips the status of ${FLIPS_PER_POLL} numbers, so each poll emits ${FLIPS_PER_POLL} change items; snapshot = the trigger's static data as JSON`,
+		],
 	);
 }
 
@@ -327,11 +383,14 @@ async function memorySection(rows: Rows): Promise<void> {
 	for (const count of counts) {
 		const pair = await rows.pair(listSpec(count, 0, 1, { filters: false }));
 		pairs.set(count, pair);
-		for (const client of ['engine', 'undici'] as const) lines.push(memoryRow(`List ${fmtInt(count)}, no filters (every number output)`, client, count, pair[client], pair.undici.rawJson!));
+		for (const client of ['engine', 'undici'] as const)
+			lines.push(memoryRow(`List ${fmtInt(count)}, no filters (every number output)`, client, count, pair[client], pair.undici.rawJson!));
 	}
 	const raw10k = pairs.get(10_000)!.undici.rawJson!;
 	const filtered = await rows.pair(listSpec(10_000, 0));
-	lines.push(memoryRow(`List 10,000, filters on (${fmtInt(filtered.engine.outputItems)} output)`, 'engine', 10_000, filtered.engine, raw10k));
+	lines.push(
+		memoryRow(`List 10,000, filters on (${fmtInt(filtered.engine.outputItems)} output)`, 'engine', 10_000, filtered.engine, raw10k),
+	);
 	const notes = [...pairs].map(
 		([count, pair]) =>
 			`raw JSON of ${fmtInt(count)} numbers (list fields): ${fmtMb(pair.undici.rawJson!.textBytes)} as text, ${fmtMb(pair.undici.rawJson!.heapBytes)} of heap once parsed (${fmtInt(Math.round(pair.undici.rawJson!.heapBytes / count))} B/number)`,
@@ -344,11 +403,26 @@ async function memorySection(rows: Rows): Promise<void> {
 			`linearity: from 1,000 to 10,000 numbers the peak live heap grows by ${fmtInt(Math.round(slope('engine')))} B per added number through the engine and ${fmtInt(Math.round(slope('undici')))} B with undici (raw JSON: ${fmtInt(Math.round(raw10k.heapBytes / 10_000))} B/number); the per-number figures at 1,000 carry the fixed cost of one execution`,
 		);
 	}
-	notes.push('retained: what the run leaves reachable after a full GC (the engine keeps the output items in its run data, as n8n does until the execution ends)');
-	print('5. Memory against the raw JSON', table(['operation', 'client', 'peak live heap Δ', 'per number', 'retained after GC', 'per number', 'peak Δ / raw JSON heap', 'peak RSS'], lines), notes);
+	notes.push(
+		'retained: what the run leaves reachable after a full GC (the engine keeps the output items in its run data, as n8n does until the execution ends)',
+	);
+	print(
+		'5. Memory against the raw JSON',
+		table(
+			['operation', 'client', 'peak live heap Δ', 'per number', 'retained after GC', 'per number', 'peak Δ / raw JSON heap', 'peak RSS'],
+			lines,
+		),
+		notes,
+	);
 }
 
-function memoryRow(name: string, client: 'engine' | 'undici', count: number, r: RowResult, raw: NonNullable<RowResult['rawJson']>): string[] {
+function memoryRow(
+	name: string,
+	client: 'engine' | 'undici',
+	count: number,
+	r: RowResult,
+	raw: NonNullable<RowResult['rawJson']>,
+): string[] {
 	return [
 		name,
 		client === 'engine' ? 'node via engine' : 'undici',
@@ -386,17 +460,45 @@ function coldStartSection(): void {
 }
 
 async function profileSection(sandboxes: Sandboxes): Promise<void> {
-	const list = await profile(sandboxes, { kind: 'list', client: 'engine', count: 10_000, latencyMs: 0, filters: true, runs: QUICK ? 5 : 20 });
-	const get = await profile(sandboxes, { kind: 'items', client: 'engine', operation: 'get', items: 200, count: 1_000, latencyMs: 0, paced: false, runs: QUICK ? 5 : 20 });
-	const own = JSON.parse(execFileSync(process.execPath, [join(__dirname, 'ownCode.js')], { cwd: ROOT, encoding: 'utf8' })) as Record<string, number>;
+	const list = await profile(sandboxes, {
+		kind: 'list',
+		client: 'engine',
+		count: 10_000,
+		latencyMs: 0,
+		filters: true,
+		runs: QUICK ? 5 : 20,
+	});
+	const get = await profile(sandboxes, {
+		kind: 'items',
+		client: 'engine',
+		operation: 'get',
+		items: 200,
+		count: 1_000,
+		latencyMs: 0,
+		paced: false,
+		runs: QUICK ? 5 : 20,
+	});
+	const own = JSON.parse(execFileSync(process.execPath, [join(__dirname, 'ownCode.js')], { cwd: ROOT, encoding: 'utf8' })) as Record<
+		string,
+		number
+	>;
 	const tables = (title: string, { summary, result }: { summary: ProfileSummary; result: TimingResult }, frames: number) => {
 		const share = (ms: number) => `${((100 * ms) / summary.busyMs).toFixed(1)}%`;
 		const perRun = (ms: number) => fmtMs(ms / result.times.length);
 		return [
 			`${title}, ${result.times.length} runs: busy ${perRun(summary.busyMs)} per run of ${fmtMs(median(result.times))} wall (median, profiler on)`,
-			table(['owner', 'CPU per run', 'share'], summary.owners.map(([owner, ms]) => [owner, perRun(ms), share(ms)])),
-			table(['top self-time frames', 'CPU per run', 'share'], summary.frames.slice(0, frames).map(([frame, ms]) => [frame, perRun(ms), share(ms)])),
-			table(["this package's frames", 'CPU per run', 'share'], summary.packageFrames.slice(0, 6).map(([frame, ms]) => [frame, perRun(ms), share(ms)])),
+			table(
+				['owner', 'CPU per run', 'share'],
+				summary.owners.map(([owner, ms]) => [owner, perRun(ms), share(ms)]),
+			),
+			table(
+				['top self-time frames', 'CPU per run', 'share'],
+				summary.frames.slice(0, frames).map(([frame, ms]) => [frame, perRun(ms), share(ms)]),
+			),
+			table(
+				["this package's frames", 'CPU per run', 'share'],
+				summary.packageFrames.slice(0, 6).map(([frame, ms]) => [frame, perRun(ms), share(ms)]),
+			),
 		];
 	};
 	print(
@@ -408,7 +510,11 @@ async function profileSection(sandboxes: Sandboxes): Promise<void> {
 				["the package's own code on 10,000 numbers, no I/O (dist/, best of 25)", 'package', 'least plain JS'],
 				[
 					['JSON.parse of the 100 pages', fmtMs(own.parse), fmtMs(own.parse)],
-					['List: parse + filters (ACTIVE, ≥ TIER_1K) + tier fields and dataWarnings', fmtMs(own.listPackage), `${fmtMs(own.listPlain)} (parse + filters)`],
+					[
+						'List: parse + filters (ACTIVE, ≥ TIER_1K) + tier fields and dataWarnings',
+						fmtMs(own.listPackage),
+						`${fmtMs(own.listPlain)} (parse + filters)`,
+					],
 					['List, no filters: parse + tier fields and dataWarnings on every number', fmtMs(own.allPackage), `${fmtMs(own.parse)} (parse)`],
 					[`Trigger: diff 10,000 against the snapshot (${FLIPS_PER_POLL} changes) + new snapshot as JSON`, fmtMs(own.triggerPackage), '–'],
 				],
@@ -428,9 +534,13 @@ async function pageSizeSection(rows: Rows): Promise<void> {
 			lines.push(listRow(`List 10,000 (filters on), ${pageSize} per page`, latencyMs, pair));
 		}
 	}
-	print(`8. What if MAX_PAGE_SIZE were ${SANDBOX_MAX_PAGE} (set in memory for this row only; constants.ts unchanged)`, table(LIST_HEADER, lines), [
-		`the sandbox serves up to ${SANDBOX_MAX_PAGE} per page; a server with a lower cap is followed by the node (readPhoneNumberPages adapts to the size of the first page)`,
-	]);
+	print(
+		`8. What if MAX_PAGE_SIZE were ${SANDBOX_MAX_PAGE} (set in memory for this row only; constants.ts unchanged)`,
+		table(LIST_HEADER, lines),
+		[
+			`the sandbox serves up to ${SANDBOX_MAX_PAGE} per page; a server with a lower cap is followed by the node (readPhoneNumberPages adapts to the size of the first page)`,
+		],
+	);
 }
 
 async function readsSection(): Promise<void> {
@@ -444,7 +554,12 @@ async function readsSection(): Promise<void> {
 		for (const operation of ['get', 'checkReadiness'] as const) {
 			const r = await row({ kind: 'items', client: 'node', operation, runs });
 			const name = operation === 'get' ? 'Get' : 'Check Readiness';
-			itemLines.push([`this node: ${name}`, perRun(r), fmtInt(r.refused), `${fmtMs(median(r.times))} (measured, Production plan enforced)`]);
+			itemLines.push([
+				`this node: ${name}`,
+				perRun(r),
+				fmtInt(r.refused),
+				`${fmtMs(median(r.times))} (measured, Production plan enforced)`,
+			]);
 		}
 		const http = await row({ kind: 'items', client: 'http', operation: 'get', runs });
 		peerNode = http.httpRequestNode ?? '';
@@ -475,10 +590,14 @@ async function readsSection(): Promise<void> {
 			const r = await row(spec);
 			pollLines.push([name, perRun(r), fmtMs(median(r.times))]);
 		}
-		print('9b. One poll over an account of 10,000 numbers: requests per poll', table(['reader', 'requests per poll', 'wall time per poll (median)'], pollLines), [
-			"pacing off (custom plan), 0 ms latency; polls after the first (the first reads the list: baseline and the list's page count)",
-			"the trigger reads the detail endpoint while it watches fewer numbers than the list's pages at its last list read (here 100), else the list; the HTTP Request rows count only the peer's reads (it would also need a node to compare with the last poll)",
-		]);
+		print(
+			'9b. One poll over an account of 10,000 numbers: requests per poll',
+			table(['reader', 'requests per poll', 'wall time per poll (median)'], pollLines),
+			[
+				"pacing off (custom plan), 0 ms latency; polls after the first (the first reads the list: baseline and the list's page count)",
+				"the trigger reads the detail endpoint while it watches fewer numbers than the list's pages at its last list read (here 100), else the list; the HTTP Request rows count only the peer's reads (it would also need a node to compare with the last poll)",
+			],
+		);
 	} finally {
 		await sandboxes.stop();
 	}
@@ -491,10 +610,24 @@ async function searchSection(): Promise<void> {
 	print(
 		'10. Number search (resource locator) over 10,000 numbers: requests per keystroke, counted by the sandbox',
 		table(
-			['what the user does, in order', 'keystrokes', 'requests per keystroke', 'in all', 'per keystroke (mean)', 'before: whole list on every call'],
+			[
+				'what the user does, in order',
+				'keystrokes',
+				'requests per keystroke',
+				'in all',
+				'per keystroke (mean)',
+				'before: whole list on every call',
+			],
 			rows.map(({ scenario, keystrokes, requests, scrolled }) => {
 				const total = requests.reduce((a, b) => a + b, 0);
-				return [scenario, String(keystrokes), requests.join(' '), fmtInt(total), keystrokes ? (total / keystrokes).toFixed(2) : '-', fmtInt(before * (keystrokes || (scrolled ? 0 : 1)))];
+				return [
+					scenario,
+					String(keystrokes),
+					requests.join(' '),
+					fmtInt(total),
+					keystrokes ? (total / keystrokes).toFixed(2) : '-',
+					fmtInt(before * (keystrokes || (scrolled ? 0 : 1))),
+				];
 			}),
 		),
 		[
@@ -507,14 +640,20 @@ async function searchSection(): Promise<void> {
 async function main(): Promise<void> {
 	const started = performance.now();
 	const sandboxes: Sandboxes = { byKey: new Map() };
-	for (const [key, count] of [['1000', 1_000], ['10000', 10_000], ['trigger-10000', 10_000]] as const) {
+	for (const [key, count] of [
+		['1000', 1_000],
+		['10000', 10_000],
+		['trigger-10000', 10_000],
+	] as const) {
 		const bench = new BenchSandbox(count);
 		await bench.sandbox.start();
 		sandboxes.byKey.set(key, bench);
 	}
 	const cpu = cpus()[0]?.model ?? 'unknown';
 	console.log(
-		`npm run bench: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu}, ${fmtMb(totalmem())} RAM, Node ${process.version}, n8n-core ${nodeCoreVersion()}, undici ${undiciVersion()}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+		`npm run bench: ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpu}, ${fmtMb(totalmem())} RAM, Node ${process.version}, n8n-core ${nodeCoreVersion()}, undici ${undiciVersion()}, load average ${loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')}`,
 	);
 	console.log(
 		`Wall time: median of ${RUNS} runs after one warm-up run (fewer where a row says so). Every row and client runs in two fresh processes, one sampling memory, one timing.`,
@@ -533,11 +672,24 @@ async function main(): Promise<void> {
 	if (ONLY.has(10)) await searchSection();
 
 	for (const bench of sandboxes.byKey.values()) await bench.sandbox.stop();
-	console.log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	console.log(
+		`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')}`,
+	);
 	process.exit(0);
 }
 
-const LIST_HEADER = ['operation', 'latency', 'engine (median)', 'undici (median)', 'ratio', 'peak RSS engine / undici', 'peak heap Δ engine / undici', 'requests'];
+const LIST_HEADER = [
+	'operation',
+	'latency',
+	'engine (median)',
+	'undici (median)',
+	'ratio',
+	'peak RSS engine / undici',
+	'peak heap Δ engine / undici',
+	'requests',
+];
 
 function listRow(name: string, latencyMs: number, { engine, undici }: { engine: RowResult; undici: RowResult }): string[] {
 	const e = median(engine.times);

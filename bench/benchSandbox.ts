@@ -55,7 +55,15 @@ export class BenchSandbox {
 	}
 
 	private verify(owner: ListPageOwner): void {
-		const queries = ['page=0&limit=100', 'page=7&limit=100', 'page=99&limit=100', 'page=1&limit=5', 'page=3&limit=1000', 'page=0', 'page=x&limit=y'];
+		const queries = [
+			'page=0&limit=100',
+			'page=7&limit=100',
+			'page=99&limit=100',
+			'page=1&limit=5',
+			'page=3&limit=1000',
+			'page=0',
+			'page=x&limit=y',
+		];
 		for (const q of queries) {
 			const query = new URLSearchParams(q);
 			const stock = JSON.stringify(this.stockListPage(query));

@@ -21,4 +21,6 @@ const t3 = process.hrtime.bigint();
 load(resolve(root, 'dist/credentials/AgileTelecomApi.credentials.js'));
 const t4 = process.hrtime.bigint();
 
-console.log(JSON.stringify({ n8nWorkflow: ms(t0, t1), actionNode: ms(t1, t2), trigger: ms(t2, t3), credential: ms(t3, t4), package: ms(t1, t4) }));
+console.log(
+	JSON.stringify({ n8nWorkflow: ms(t0, t1), actionNode: ms(t1, t2), trigger: ms(t2, t3), credential: ms(t3, t4), package: ms(t1, t4) }),
+);

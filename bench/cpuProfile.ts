@@ -57,7 +57,8 @@ export function ownerOf(url: string): string | undefined {
 		const rest = path.slice(nm + 'node_modules/'.length).split('/');
 		const pkg = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
 		if (pkg === 'n8n-core' || pkg === 'n8n-workflow') return pkg;
-		if (['axios', 'follow-redirects', 'proxy-from-env', '@n8n/backend-network', 'form-data'].includes(pkg)) return 'HTTP stack (axios, @n8n/backend-network)';
+		if (['axios', 'follow-redirects', 'proxy-from-env', '@n8n/backend-network', 'form-data'].includes(pkg))
+			return 'HTTP stack (axios, @n8n/backend-network)';
 		if (pkg === 'undici') return 'undici';
 		if (pkg === 'luxon') return 'luxon (n8n expressions)';
 		return 'other dependencies';
@@ -66,7 +67,9 @@ export function ownerOf(url: string): string | undefined {
 	if (path.includes('/test/harness/')) return 'test harness (credentials helper)';
 	if (path.includes('/bench/')) return 'benchmark driver';
 	if (path.startsWith('node:') || !path.startsWith('/')) {
-		return /node:(_http|http|net|dns|tls|internal\/(stream|streams|net|http|dns|url)|stream|url|events|buffer|timers|internal\/timers|internal\/process\/task_queues)/.test(path)
+		return /node:(_http|http|net|dns|tls|internal\/(stream|streams|net|http|dns|url)|stream|url|events|buffer|timers|internal\/timers|internal\/process\/task_queues)/.test(
+			path,
+		)
 			? 'Node.js (http, net, streams, timers)'
 			: 'Node.js (other)';
 	}
@@ -140,7 +143,9 @@ if (require.main === module) {
 	const [file, top = '20'] = process.argv.slice(2);
 	const summary = summarizeProfile(readProfile(file));
 	console.log(`busy ${summary.busyMs.toFixed(0)} ms, idle ${summary.idleMs.toFixed(0)} ms`);
-	for (const [owner, ms] of summary.owners) console.log(`${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / summary.busyMs).toFixed(1).padStart(5)}%  ${owner}`);
+	for (const [owner, ms] of summary.owners)
+		console.log(`${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / summary.busyMs).toFixed(1).padStart(5)}%  ${owner}`);
 	console.log('');
-	for (const [frame, ms] of summary.frames.slice(0, Number(top))) console.log(`${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / summary.busyMs).toFixed(1).padStart(5)}%  ${frame}`);
+	for (const [frame, ms] of summary.frames.slice(0, Number(top)))
+		console.log(`${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / summary.busyMs).toFixed(1).padStart(5)}%  ${frame}`);
 }

@@ -35,10 +35,21 @@ interface Row {
 	ratio: number;
 }
 
-async function measure(sandbox: ApiSandbox, scenario: string, apiKey: string, run: (credentials: Record<string, unknown>) => ReturnType<typeof runActionNode>): Promise<Row> {
+async function measure(
+	sandbox: ApiSandbox,
+	scenario: string,
+	apiKey: string,
+	run: (credentials: Record<string, unknown>) => ReturnType<typeof runActionNode>,
+): Promise<Row> {
 	sandbox.addApiKey(apiKey);
 	sandbox.resetLog();
-	const credentials = { apiKey, baseUrl: sandbox.baseUrl, plan: 'custom', requestsPerSecond: PLAN.perSecond, requestsPerMinute: PLAN.perMinute };
+	const credentials = {
+		apiKey,
+		baseUrl: sandbox.baseUrl,
+		plan: 'custom',
+		requestsPerSecond: PLAN.perSecond,
+		requestsPerMinute: PLAN.perMinute,
+	};
 	const started = performance.now();
 	const result = await run(credentials);
 	const wallMs = performance.now() - started;
@@ -61,16 +72,31 @@ async function main(): Promise<void> {
 	const items = generateNumbers(ITEMS).map((number) => ({ id: String(number.phoneNumberId) }));
 	const byId = { __rl: true, mode: 'id', value: '={{ $json.id }}' };
 	const rows: Row[] = [];
-	console.log(`${ITEMS} items, sandbox plan ${PLAN.perSecond} requests/s and ${PLAN.perMinute}/min; least possible time ${(leastTimeMs(ITEMS, PLAN) / 1000).toFixed(1)} s`);
+	console.log(
+		`${ITEMS} items, sandbox plan ${PLAN.perSecond} requests/s and ${PLAN.perMinute}/min; least possible time ${(leastTimeMs(ITEMS, PLAN) / 1000).toFixed(1)} s`,
+	);
 
 	rows.push(
 		await measure(sandbox, 'plain declarative node (no limiter)', 'bench-key-plain', (credentials) =>
-			runActionNode({ nodeType: PLAIN_NODE_TYPE, parameters: { phoneNumberId: '={{ $json.id }}' }, credentials: credentials as never, items, onError: 'continueRegularOutput', credentialId: 'bench-plain' }),
+			runActionNode({
+				nodeType: PLAIN_NODE_TYPE,
+				parameters: { phoneNumberId: '={{ $json.id }}' },
+				credentials: credentials as never,
+				items,
+				onError: 'continueRegularOutput',
+				credentialId: 'bench-plain',
+			}),
 		),
 	);
 	rows.push(
 		await measure(sandbox, 'Get', 'bench-key-get', (credentials) =>
-			runActionNode({ parameters: { resource: 'phoneNumber', operation: 'get', phoneNumberId: byId }, credentials: credentials as never, items, onError: 'continueRegularOutput', credentialId: 'bench-get' }),
+			runActionNode({
+				parameters: { resource: 'phoneNumber', operation: 'get', phoneNumberId: byId },
+				credentials: credentials as never,
+				items,
+				onError: 'continueRegularOutput',
+				credentialId: 'bench-get',
+			}),
 		),
 	);
 	rows.push(
@@ -87,7 +113,14 @@ async function main(): Promise<void> {
 	await sandbox.stop();
 
 	const header = ['scenario', 'items ok', 'failed', '429s', 'wall time', 'ratio to least time'];
-	const lines = rows.map((r) => [r.scenario, String(r.ok), String(r.failed), String(r.rateLimited), `${(r.wallMs / 1000).toFixed(1)} s`, `${r.ratio.toFixed(2)}×`]);
+	const lines = rows.map((r) => [
+		r.scenario,
+		String(r.ok),
+		String(r.failed),
+		String(r.rateLimited),
+		`${(r.wallMs / 1000).toFixed(1)} s`,
+		`${r.ratio.toFixed(2)}×`,
+	]);
 	const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
 	const format = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 	console.log(format(header));

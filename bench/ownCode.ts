@@ -18,7 +18,9 @@ const dist = resolve(__dirname, '../../dist/nodes');
 const loadBuilt = createRequire(__filename);
 const { filterTest } = loadBuilt(`${dist}/AgileTelecomWhatsApp/resources/phoneNumber/list.js`) as typeof ListModule;
 const { withTierFields } = loadBuilt(`${dist}/shared/numberState.js`) as typeof StateModule;
-const { diffSnapshot, takeSnapshot, CHANGE_EVENTS } = loadBuilt(`${dist}/AgileTelecomWhatsAppTrigger/numberChanges.js`) as typeof ChangesModule;
+const { diffSnapshot, takeSnapshot, CHANGE_EVENTS } = loadBuilt(
+	`${dist}/AgileTelecomWhatsAppTrigger/numberChanges.js`,
+) as typeof ChangesModule;
 
 const COUNT = 10_000;
 const summaries = generateNumbers(COUNT).map((n) => Object.fromEntries(LIST_FIELDS.filter((f) => f in n).map((f) => [f, n[f]])));
@@ -58,7 +60,8 @@ const result = {
 	}),
 	listPlain: time(() => {
 		const out: Json[] = [];
-		for (const page of parsePages()) for (const n of page) if (n.status === 'ACTIVE' && (RANK[n.messagingLimit as string] ?? -1) >= 2) out.push(n);
+		for (const page of parsePages())
+			for (const n of page) if (n.status === 'ACTIVE' && (RANK[n.messagingLimit as string] ?? -1) >= 2) out.push(n);
 		return out;
 	}),
 	allPackage: time(() => parsePages().map((page) => page.map(withTierFields))),

@@ -37,7 +37,8 @@ async function runOnce(kind: 'lenient' | 'strict', processes: number, executions
 	const sandbox = new ApiSandbox({ numbers: generateNumbers(items), rateLimit: PLAN, countRejected: kind === 'strict' });
 	const baseUrl = await sandbox.start();
 	sandbox.addApiKey(API_KEY);
-	const shares = split ?? Array.from({ length: processes }, (_, p) => Math.floor(executions / processes) + (p < executions % processes ? 1 : 0));
+	const shares =
+		split ?? Array.from({ length: processes }, (_, p) => Math.floor(executions / processes) + (p < executions % processes ? 1 : 0));
 	const credentials = { apiKey: API_KEY, baseUrl, plan: 'custom', requestsPerSecond: PLAN.perSecond, requestsPerMinute: PLAN.perMinute };
 	// A number per item: items naming the same number share one read per run, which would leave nothing to pace.
 	const input = generateNumbers(items).map((number) => ({ id: String(number.phoneNumberId) }));
@@ -47,7 +48,10 @@ async function runOnce(kind: 'lenient' | 'strict', processes: number, executions
 			shares.map((count, p) => ({
 				credentials,
 				credentialId: 'shared-credential',
-				parameters: p % 2 === 0 ? { resource: 'phoneNumber', operation: 'checkReadiness', phoneNumberId: id, recipients: 1000 } : { resource: 'phoneNumber', operation: 'get', phoneNumberId: id },
+				parameters:
+					p % 2 === 0
+						? { resource: 'phoneNumber', operation: 'checkReadiness', phoneNumberId: id, recipients: 1000 }
+						: { resource: 'phoneNumber', operation: 'get', phoneNumberId: id },
 				executions: Array.from({ length: count }, () => input),
 			})),
 		);
@@ -55,15 +59,28 @@ async function runOnce(kind: 'lenient' | 'strict', processes: number, executions
 		const total = shares.reduce((a, b) => a + b, 0) * items;
 		const ok = executionsRun.reduce((sum, e) => sum + (e.error ? 0 : e.items.filter((item) => item.error === undefined).length), 0);
 		const inOrder = executionsRun.every((e) => e.items.length === items && e.paired.every((p, index) => p === index));
-		const errors = [...new Set(executionsRun.flatMap((e) => (e.error ? [e.error] : e.items.filter((item) => item.error !== undefined).map((item) => String(item.error)))))];
-		return rowOf(`${processes} process(es), ${shares.join('+')} executions, ${kind}`, { total, ok, sandbox, wallMs, plan: PLAN }, [inOrder ? '' : 'OUT OF ORDER', errors[0] ?? '']);
+		const errors = [
+			...new Set(
+				executionsRun.flatMap((e) =>
+					e.error ? [e.error] : e.items.filter((item) => item.error !== undefined).map((item) => String(item.error)),
+				),
+			),
+		];
+		return rowOf(`${processes} process(es), ${shares.join('+')} executions, ${kind}`, { total, ok, sandbox, wallMs, plan: PLAN }, [
+			inOrder ? '' : 'OUT OF ORDER',
+			errors[0] ?? '',
+		]);
 	} finally {
 		await sandbox.stop();
 	}
 }
 
 /** A row from what a run counted; the sandbox's log holds this run's requests only. */
-export function rowOf(setup: string, run: { total: number; ok: number; sandbox: ApiSandbox; wallMs: number; plan: typeof PLAN }, notes: string[]): Row {
+export function rowOf(
+	setup: string,
+	run: { total: number; ok: number; sandbox: ApiSandbox; wallMs: number; plan: typeof PLAN },
+	notes: string[],
+): Row {
 	return {
 		setup,
 		ok: run.ok,
@@ -101,11 +118,20 @@ async function main(): Promise<void> {
 	const items = Number(process.env.BENCH_ITEMS ?? 75);
 	const split = process.env.BENCH_SPLIT?.split(',').map(Number);
 	const total = executions * items;
-	console.log(`${executions} executions × ${items} items, plan ${PLAN.perSecond}/s and ${PLAN.perMinute}/min; least time ${(leastWallMs(total, PLAN) / 1000).toFixed(1)} s`);
+	console.log(
+		`${executions} executions × ${items} items, plan ${PLAN.perSecond}/s and ${PLAN.perMinute}/min; least time ${(leastWallMs(total, PLAN) / 1000).toFixed(1)} s`,
+	);
 	const rows: Row[] = [];
-	for (const kind of kinds) for (const processes of counts) rows.push(await runOnce(kind, processes, executions, items, processes === split?.length ? split : undefined));
+	for (const kind of kinds)
+		for (const processes of counts)
+			rows.push(await runOnce(kind, processes, executions, items, processes === split?.length ? split : undefined));
 	printTable(rows);
-	console.log(`node ${process.version}; loadavg ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	console.log(
+		`node ${process.version}; loadavg ${(await import('node:os'))
+			.loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')}`,
+	);
 }
 
 if (require.main === module) void main();

@@ -73,7 +73,9 @@ async function benchSetup(setup: string): Promise<Row[]> {
 				const before = world.queue.countInWorkerLogs(/Worker started execution/);
 				const load = loadavg()[0];
 				const started = performance.now();
-				const answers = await Promise.all(Array.from({ length: EXECUTIONS }, () => world.fire(`${client}-${kind}`, ids).catch((error: Error) => error)));
+				const answers = await Promise.all(
+					Array.from({ length: EXECUTIONS }, () => world.fire(`${client}-${kind}`, ids).catch((error: Error) => error)),
+				);
 				const wallMs = performance.now() - started;
 				let ok = 0;
 				let inOrder = true;
@@ -92,7 +94,12 @@ async function benchSetup(setup: string): Promise<Row[]> {
 				}
 				const perWorker = world.queue.countInWorkerLogs(/Worker started execution/).map((count, w) => count - (before[w] ?? 0));
 				const setupName = `${label}, ${kind} API, ${client === 'agile' ? 'our node (Check Readiness)' : 'HTTP Request node (batching + retry)'}`;
-				const notes = [perWorker.length ? `executions per worker ${perWorker.join('+')}` : '', `load ${load.toFixed(1)}`, inOrder ? '' : 'OUT OF ORDER', [...errors][0] ?? ''];
+				const notes = [
+					perWorker.length ? `executions per worker ${perWorker.join('+')}` : '',
+					`load ${load.toFixed(1)}`,
+					inOrder ? '' : 'OUT OF ORDER',
+					[...errors][0] ?? '',
+				];
 				rows.push(rowOf(setupName, { total: EXECUTIONS * ITEMS, ok, sandbox, wallMs, plan: PLAN }, notes));
 				console.error(`done: ${rows.at(-1)!.setup}: ${ok} ok, ${(wallMs / 1000).toFixed(1)} s`);
 				// Let the HTTP node's stragglers and the windows settle before the next row's key starts.
@@ -109,9 +116,15 @@ async function main(): Promise<void> {
 	const setups = (process.env.BENCH_SETUPS ?? 'single,1,2').split(',');
 	const rows: Row[] = [];
 	for (const setup of setups) rows.push(...(await benchSetup(setup)));
-	console.log(`${EXECUTIONS} webhook executions at once × ${ITEMS} items, plan ${PLAN.perSecond}/s and ${PLAN.perMinute}/min; least time ${(leastWallMs(EXECUTIONS * ITEMS, PLAN) / 1000).toFixed(1)} s`);
+	console.log(
+		`${EXECUTIONS} webhook executions at once × ${ITEMS} items, plan ${PLAN.perSecond}/s and ${PLAN.perMinute}/min; least time ${(leastWallMs(EXECUTIONS * ITEMS, PLAN) / 1000).toFixed(1)} s`,
+	);
 	printTable(rows);
-	console.log(`node ${process.version}; n8n ${process.env.N8N_VERSION ?? '2.41.1'}; loadavg at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+	console.log(
+		`node ${process.version}; n8n ${process.env.N8N_VERSION ?? '2.41.1'}; loadavg at the end ${loadavg()
+			.map((l) => l.toFixed(2))
+			.join(' ')}`,
+	);
 	process.exit(0);
 }
 

@@ -69,7 +69,11 @@ async function loadHttpRequestNode(): Promise<{ type: INodeType; where: string }
 	return { type: new HttpRequest(), where: `n8n-nodes-base ${baseVersion}, HTTP Request v${HTTP_VERSION}` };
 }
 
-const keyHeader = { sendHeaders: true, specifyHeaders: 'keypair', headerParameters: { parameters: [{ name: 'X-Api-Key', value: SANDBOX_API_KEY }] } };
+const keyHeader = {
+	sendHeaders: true,
+	specifyHeaders: 'keypair',
+	headerParameters: { parameters: [{ name: 'X-Api-Key', value: SANDBOX_API_KEY }] },
+};
 
 type RunOnce = () => Promise<number>;
 
@@ -81,10 +85,18 @@ async function prepare(spec: ReadsSpec, baseUrl: string): Promise<{ runOnce: Run
 	let httpRequestNode: string | undefined;
 	/** Runs the HTTP Request node; returns the numbers it read (a list page is one item holding its page). */
 	const http = async (parameters: Record<string, unknown>, items: IDataObject[]): Promise<number> => {
-		const run = await runWorkflow({ nodes: [{ name: 'HTTP Request', type: HTTP_TYPE, typeVersion: HTTP_VERSION, parameters: parameters as never }], connections: [], items, credentials: production });
+		const run = await runWorkflow({
+			nodes: [{ name: 'HTTP Request', type: HTTP_TYPE, typeVersion: HTTP_VERSION, parameters: parameters as never }],
+			connections: [],
+			items,
+			credentials: production,
+		});
 		if (run.data.resultData.error) throw run.data.resultData.error;
 		const out = outputOf(run, 'HTTP Request')[0];
-		return out.reduce((sum, item) => sum + (Array.isArray(item.json.phoneNumbers) ? item.json.phoneNumbers.length : item.json.phoneNumberId ? 1 : 0), 0);
+		return out.reduce(
+			(sum, item) => sum + (Array.isArray(item.json.phoneNumbers) ? item.json.phoneNumbers.length : item.json.phoneNumberId ? 1 : 0),
+			0,
+		);
 	};
 	if (spec.client === 'http' || spec.client === 'httpList' || spec.client === 'httpDetails') {
 		const loaded = await loadHttpRequestNode();
@@ -112,7 +124,12 @@ async function prepare(spec: ReadsSpec, baseUrl: string): Promise<{ runOnce: Run
 		};
 		return {
 			runOnce: async () => {
-				const result = await runActionNode({ parameters: parameters as never, credentials: production, items, credentialId: 'reads-bench' });
+				const result = await runActionNode({
+					parameters: parameters as never,
+					credentials: production,
+					items,
+					credentialId: 'reads-bench',
+				});
 				if (result.error) throw result.error;
 				if (result.items.length !== ITEMS) throw new Error(`${result.items.length} items out`);
 				return result.items.length;
@@ -121,7 +138,14 @@ async function prepare(spec: ReadsSpec, baseUrl: string): Promise<{ runOnce: Run
 	}
 	const watched = WATCHED.slice(0, spec.watch);
 	if (spec.client === 'node') {
-		const poller = await createPoller({ events: ['statusChanged', 'qualityRatingChanged', 'messagingLimitChanged', 'numberAdded', 'numberRemoved'], phoneNumberIds: watched } as never, unpaced, 'reads-trigger');
+		const poller = await createPoller(
+			{
+				events: ['statusChanged', 'qualityRatingChanged', 'messagingLimitChanged', 'numberAdded', 'numberRemoved'],
+				phoneNumberIds: watched,
+			} as never,
+			unpaced,
+			'reads-trigger',
+		);
 		// The first poll of an active workflow: the baseline (and the list's page count).
 		if ((await poller.poll('trigger')) !== null) throw new Error('the first poll should only store a baseline');
 		return { runOnce: async () => ((await poller.poll('trigger')) ?? []).length };
@@ -130,7 +154,10 @@ async function prepare(spec: ReadsSpec, baseUrl: string): Promise<{ runOnce: Run
 		const parameters = { method: 'GET', url: `=${baseUrl}${LIST_PATH}/{{ $json.id }}`, ...keyHeader, options: {} };
 		return {
 			runOnce: async () => {
-				const read = await http(parameters, watched.map((id) => ({ id })));
+				const read = await http(
+					parameters,
+					watched.map((id) => ({ id })),
+				);
 				if (read !== watched.length) throw new Error(`the HTTP Request node read ${read} numbers of ${watched.length}`);
 				return read;
 			},
@@ -192,7 +219,13 @@ export async function readsChildMain(specJson: string, baseUrl: string): Promise
 		}
 		result = { times, requests, refused, outputItems, httpRequestNode };
 	} catch (error) {
-		result = { times: [], requests: [], refused: 0, outputItems: 0, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+		result = {
+			times: [],
+			requests: [],
+			refused: 0,
+			outputItems: 0,
+			error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+		};
 	}
 	process.send!({ type: 'reads-result', result });
 	setTimeout(() => process.exit(0), 50);
@@ -221,7 +254,9 @@ export function runReadsRow(benchScript: string, sandboxes: ReadsSandboxes, spec
 	// mostly be refused, so its item rows go to the 10,000-number sandbox, which has no rate limit.
 	const sandbox = spec.kind === 'items' && spec.client === 'node' ? sandboxes.items : sandboxes.poll.sandbox;
 	sandbox.resetLog();
-	const child = fork(benchScript, ['--reads-child', JSON.stringify(spec), sandbox.baseUrl], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	const child = fork(benchScript, ['--reads-child', JSON.stringify(spec), sandbox.baseUrl], {
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
 	return new Promise((resolve, reject) => {
 		let result: ReadsResult | undefined;
 		child.on('message', (message: { type: string; id?: number; result?: ReadsResult }) => {
@@ -245,6 +280,7 @@ export function runReadsRow(benchScript: string, sandboxes: ReadsSandboxes, spec
  */
 export function productionFloorMs(requests: number): number {
 	const at: number[] = [];
-	for (let k = 0; k < requests; k++) at.push(Math.max(k * (1000 / PRODUCTION.perSecond), k >= PRODUCTION.perMinute ? at[k - PRODUCTION.perMinute] + 60_000 : 0));
+	for (let k = 0; k < requests; k++)
+		at.push(Math.max(k * (1000 / PRODUCTION.perSecond), k >= PRODUCTION.perMinute ? at[k - PRODUCTION.perMinute] + 60_000 : 0));
 	return requests ? at[requests - 1] : 0;
 }

@@ -31,7 +31,16 @@ export type Client = 'engine' | 'undici';
 
 export type RowSpec =
 	| { kind: 'list'; client: Client; count: number; latencyMs: number; filters: boolean; runs: number; limit?: number; pageSize?: number }
-	| { kind: 'items'; client: Client; operation: 'get' | 'checkReadiness'; items: number; count: number; latencyMs: number; paced: boolean; runs: number }
+	| {
+			kind: 'items';
+			client: Client;
+			operation: 'get' | 'checkReadiness';
+			items: number;
+			count: number;
+			latencyMs: number;
+			paced: boolean;
+			runs: number;
+	  }
 	| { kind: 'choose'; client: Client; count: number; latencyMs: number; runs: number }
 	| { kind: 'trigger'; client: Client; count: number; latencyMs: number; runs: number };
 
@@ -102,8 +111,26 @@ const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 // ---- the raw client: undici, keep-alive connections, plain JS ----
 
-const TIER_RANK: Record<string, number> = { TIER_50: 0, TIER_250: 1, TIER_1K: 2, TIER_2K: 3, TIER_10K: 4, TIER_100K: 5, UNLIMITED: 6, TIER_UNLIMITED: 6 };
-const TIER_CAPACITY: Record<string, number> = { TIER_50: 50, TIER_250: 250, TIER_1K: 1_000, TIER_2K: 2_000, TIER_10K: 10_000, TIER_100K: 100_000, UNLIMITED: Infinity, TIER_UNLIMITED: Infinity };
+const TIER_RANK: Record<string, number> = {
+	TIER_50: 0,
+	TIER_250: 1,
+	TIER_1K: 2,
+	TIER_2K: 3,
+	TIER_10K: 4,
+	TIER_100K: 5,
+	UNLIMITED: 6,
+	TIER_UNLIMITED: 6,
+};
+const TIER_CAPACITY: Record<string, number> = {
+	TIER_50: 50,
+	TIER_250: 250,
+	TIER_1K: 1_000,
+	TIER_2K: 2_000,
+	TIER_10K: 10_000,
+	TIER_100K: 100_000,
+	UNLIMITED: Infinity,
+	TIER_UNLIMITED: Infinity,
+};
 
 type Json = Record<string, unknown>;
 
@@ -180,10 +207,12 @@ function itemIds(items: number, count: number): string[] {
 
 async function operation(spec: RowSpec, baseUrl: string, raw: RawClient): Promise<RunOnce> {
 	const unpaced = credentials(baseUrl, false);
-	const { createPoller, loadPackage, runActionNode, PACKAGE_ROOT } = spec.client === 'engine' ? await engine() : ({} as Awaited<ReturnType<typeof engine>>);
+	const { createPoller, loadPackage, runActionNode, PACKAGE_ROOT } =
+		spec.client === 'engine' ? await engine() : ({} as Awaited<ReturnType<typeof engine>>);
 	if (spec.client === 'engine' && spec.kind === 'list' && spec.pageSize !== undefined) {
 		// What-if rows only: the built package's page size, changed in this process's memory before loading.
-		(createRequire(__filename)(resolve(PACKAGE_ROOT, 'dist/nodes/shared/constants.js')) as { MAX_PAGE_SIZE: number }).MAX_PAGE_SIZE = spec.pageSize;
+		(createRequire(__filename)(resolve(PACKAGE_ROOT, 'dist/nodes/shared/constants.js')) as { MAX_PAGE_SIZE: number }).MAX_PAGE_SIZE =
+			spec.pageSize;
 	}
 	if (spec.client === 'engine') await loadPackage();
 	switch (spec.kind) {
@@ -232,7 +261,12 @@ async function operation(spec: RowSpec, baseUrl: string, raw: RawClient): Promis
 			};
 			const items = ids.map((id) => ({ id }));
 			return async (run) => {
-				const result = await runActionNode({ parameters, credentials: credentials(baseUrl, spec.paced), items, credentialId: `items-${run}` });
+				const result = await runActionNode({
+					parameters,
+					credentials: credentials(baseUrl, spec.paced),
+					items,
+					credentialId: `items-${run}`,
+				});
 				if (result.error) throw result.error;
 				const failed = result.items.filter((i) => i.json.error !== undefined || i.error !== undefined).length;
 				if (failed) throw new Error(`${failed} items failed`);
@@ -246,7 +280,11 @@ async function operation(spec: RowSpec, baseUrl: string, raw: RawClient): Promis
 					for await (const page of raw.pages()) {
 						for (const n of page) {
 							const verdict = readiness(n, 1000);
-							if (verdict.ready && (!best || (TIER_CAPACITY[n.messagingLimit as string] ?? -1) > (TIER_CAPACITY[best.messagingLimit as string] ?? -1))) best = n;
+							if (
+								verdict.ready &&
+								(!best || (TIER_CAPACITY[n.messagingLimit as string] ?? -1) > (TIER_CAPACITY[best.messagingLimit as string] ?? -1))
+							)
+								best = n;
 						}
 					}
 					return { output: best ? 1 : 0, keep: best };
@@ -277,12 +315,16 @@ async function operation(spec: RowSpec, baseUrl: string, raw: RawClient): Promis
 							if (previous && !before) changes.push({ event: 'numberAdded', phoneNumberId: id, current: n });
 							else if (before) {
 								if (before[0] !== entry[0]) changes.push({ event: 'statusChanged', phoneNumberId: id, previous: before, current: n });
-								if (before[1] !== entry[1]) changes.push({ event: 'qualityRatingChanged', phoneNumberId: id, previous: before, current: n });
-								if (before[2] !== entry[2]) changes.push({ event: 'messagingLimitChanged', phoneNumberId: id, previous: before, current: n });
+								if (before[1] !== entry[1])
+									changes.push({ event: 'qualityRatingChanged', phoneNumberId: id, previous: before, current: n });
+								if (before[2] !== entry[2])
+									changes.push({ event: 'messagingLimitChanged', phoneNumberId: id, previous: before, current: n });
 							}
 						}
 					}
-					if (previous) for (const [id, before] of previous) if (!next.has(id)) changes.push({ event: 'numberRemoved', phoneNumberId: id, previous: before });
+					if (previous)
+						for (const [id, before] of previous)
+							if (!next.has(id)) changes.push({ event: 'numberRemoved', phoneNumberId: id, previous: before });
 					previous = next;
 					const stored = JSON.stringify(Object.fromEntries(next));
 					return { changes, stored };
@@ -383,8 +425,15 @@ async function measureMemory(spec: RowSpec, runOnce: RunOnce, raw: RawClient): P
 	const retainedHeap = sampler.last - baseHeap;
 	const { output: outputItems, snapshotBytes } = measured;
 	measured = undefined;
-	const rawJson = spec.kind === 'list' && spec.client === 'undici' && !spec.filters && spec.limit === undefined ? await rawJsonSize(raw) : undefined;
-	return { memory: { baseHeap, peakHeap: sampler.peakHeap - baseHeap, retainedHeap, samples: sampler.samples }, requests, outputItems, snapshotBytes, rawJson };
+	const rawJson =
+		spec.kind === 'list' && spec.client === 'undici' && !spec.filters && spec.limit === undefined ? await rawJsonSize(raw) : undefined;
+	return {
+		memory: { baseHeap, peakHeap: sampler.peakHeap - baseHeap, retainedHeap, samples: sampler.samples },
+		requests,
+		outputItems,
+		snapshotBytes,
+		rawJson,
+	};
 }
 
 async function measureTime(spec: RowSpec, runOnce: RunOnce): Promise<TimingResult> {

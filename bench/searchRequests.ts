@@ -41,15 +41,28 @@ export async function measureSearch(): Promise<{ rows: SearchRow[]; before: numb
 		clearListCache();
 		const open = await costOf();
 		rows.push({ scenario: 'open the picker (no filter)', keystrokes: 0, requests: [open.cost] });
-		rows.push({ scenario: 'scroll to the end of the first 100', keystrokes: 0, scrolled: true, requests: [(await costOf(undefined, open.answer.paginationToken)).cost] });
+		rows.push({
+			scenario: 'scroll to the end of the first 100',
+			keystrokes: 0,
+			scrolled: true,
+			requests: [(await costOf(undefined, open.answer.paginationToken)).cost],
+		});
 		rows.push({ scenario: 'then type "brand 7" (1 number in 50 matches)', keystrokes: 7, requests: await typing('brand 7') });
 		rows.push({ scenario: 'then type "sport" (matches nothing)', keystrokes: 5, requests: await typing('sport') });
 		rows.push({ scenario: 'then type another name, "brand 12"', keystrokes: 8, requests: await typing('brand 12') });
 		clearListCache();
 		await costOf();
 		const target = sandbox.numbers[4_950];
-		rows.push({ scenario: `fresh: open, then type the number on page 50 (${String(target.phoneNumber)})`, keystrokes: String(target.phoneNumber).length, requests: await typing(String(target.phoneNumber)) });
-		rows.push({ scenario: `then type its ID (${String(target.phoneNumberId)})`, keystrokes: String(target.phoneNumberId).length, requests: await typing(String(target.phoneNumberId)) });
+		rows.push({
+			scenario: `fresh: open, then type the number on page 50 (${String(target.phoneNumber)})`,
+			keystrokes: String(target.phoneNumber).length,
+			requests: await typing(String(target.phoneNumber)),
+		});
+		rows.push({
+			scenario: `then type its ID (${String(target.phoneNumberId)})`,
+			keystrokes: String(target.phoneNumberId).length,
+			requests: await typing(String(target.phoneNumberId)),
+		});
 	} finally {
 		await sandbox.stop();
 	}

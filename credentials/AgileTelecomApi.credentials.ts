@@ -1,10 +1,4 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { BASE_URL_SUFFIXES, DEFAULT_BASE_URL, PHONE_NUMBERS_PATH, RATE_LIMIT_PLANS } from '../nodes/shared/constants';
 import { groupThousands } from '../nodes/shared/tiers';

@@ -22,10 +22,7 @@ import { joinRun, type RunItem } from './runReads';
 export type OperationRun = (ctx: IExecutePaginationFunctions, settings: RequestSettings, run: RunItem) => Promise<IDataObject[]>;
 
 /** The declarative Options (timeout, proxy, SSL) as the transport takes them. */
-function requestSettings(
-	ctx: IExecutePaginationFunctions,
-	options: DeclarativeRestApiSettings.ResultOptions['options'],
-): RequestSettings {
+function requestSettings(ctx: IExecutePaginationFunctions, options: DeclarativeRestApiSettings.ResultOptions['options']): RequestSettings {
 	// n8n fills in 300 s when Options → Timeout is unset: pass only what the user set (the transport defaults).
 	return {
 		timeout: ctx.getNodeParameter('requestOptions.timeout', 0) as number,

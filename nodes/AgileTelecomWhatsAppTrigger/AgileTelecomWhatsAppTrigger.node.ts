@@ -10,15 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { DEFAULT_TIMEOUT_MS } from '../shared/constants';
-import {
-	CHANGE_EVENTS,
-	type ChangeEvent,
-	diffSnapshot,
-	isSnapshot,
-	sampleChange,
-	takeSnapshot,
-	watchKey,
-} from './numberChanges';
+import { CHANGE_EVENTS, type ChangeEvent, diffSnapshot, isSnapshot, sampleChange, takeSnapshot, watchKey } from './numberChanges';
 import { readWatchedNumbers } from './readWatchedNumbers';
 import { numberLabel } from '../shared/numberState';
 import { readAllPhoneNumbers } from '../shared/transport';

@@ -7,13 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { campaignAction, type PhoneNumber, qualityRank, withTierFields } from '../shared/numberState';
 import { describeTier, formatCapacity } from '../shared/tiers';
 
-export const CHANGE_EVENTS = [
-	'statusChanged',
-	'qualityRatingChanged',
-	'messagingLimitChanged',
-	'numberAdded',
-	'numberRemoved',
-] as const;
+export const CHANGE_EVENTS = ['statusChanged', 'qualityRatingChanged', 'messagingLimitChanged', 'numberAdded', 'numberRemoved'] as const;
 
 export type ChangeEvent = (typeof CHANGE_EVENTS)[number];
 
@@ -151,6 +145,11 @@ export function diffSnapshot(previous: Snapshot, numbers: PhoneNumber[], events:
 /** A realistic event for "Fetch Test Event": the number's real current data, as if it just became ACTIVE. */
 export function sampleChange(number: PhoneNumber): ChangeItem {
 	const id = String(number.phoneNumberId);
-	const previous = previousFields(id, [number.status === 'PENDING' ? 'UNVERIFIED' : 'PENDING', number.qualityRating ?? null, number.messagingLimit ?? null, number.displayName ?? null]);
+	const previous = previousFields(id, [
+		number.status === 'PENDING' ? 'UNVERIFIED' : 'PENDING',
+		number.qualityRating ?? null,
+		number.messagingLimit ?? null,
+		number.displayName ?? null,
+	]);
 	return changeItem('statusChanged', id, previous, number);
 }

@@ -28,7 +28,9 @@ async function readDetails(ctx: IPollFunctions, ids: string[], settings: Request
 				return await getPhoneNumber(ctx, id, settings);
 			} catch (error) {
 				if (error instanceof NodeApiError && error.httpCode === '404') return undefined;
-				throw error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error as Error);
+				throw error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(ctx.getNode(), error as Error);
 			}
 		}),
 	);

@@ -33,7 +33,10 @@ export const listCacheClock = { now: (): number => Date.now() };
 async function keyOf(ctx: ApiContext): Promise<string> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-	const secret = createHash('sha256').update(String(credentials.apiKey ?? '')).digest('hex').slice(0, 16);
+	const secret = createHash('sha256')
+		.update(String(credentials.apiKey ?? ''))
+		.digest('hex')
+		.slice(0, 16);
 	return `${reference?.id ?? reference?.name ?? 'default'}@${normalizeBaseUrl(credentials.baseUrl)}#${secret}`;
 }
 

@@ -199,9 +199,7 @@ export interface CampaignChoice {
 function nameMatches(number: PhoneNumber, nameContains: string): boolean {
 	const needle = nameContains.trim().toLowerCase();
 	if (needle === '') return true;
-	return [number.displayName, number.verifiedName].some(
-		(name) => typeof name === 'string' && name.toLowerCase().includes(needle),
-	);
+	return [number.displayName, number.verifiedName].some((name) => typeof name === 'string' && name.toLowerCase().includes(needle));
 }
 
 /** Comparator part that puts larger first; safe with Infinity (unlimited tiers). */
@@ -217,11 +215,7 @@ function capacityOf(number: PhoneNumber): number {
  * The best number for a campaign: sendable, quality at least the minimum, capacity at least the audience.
  * Better quality first, then more capacity, then the API's order (Array.prototype.sort is stable).
  */
-export function chooseForCampaign(
-	numbers: PhoneNumber[],
-	criteria: CampaignCriteria,
-	nameContains = '',
-): CampaignChoice {
+export function chooseForCampaign(numbers: PhoneNumber[], criteria: CampaignCriteria, nameContains = ''): CampaignChoice {
 	const rejected: CampaignChoice['rejected'] = [];
 	const fitting: PhoneNumber[] = [];
 	let candidates = 0;
@@ -233,9 +227,7 @@ export function chooseForCampaign(
 		else rejected.push({ number, reasons });
 	}
 	fitting.sort(
-		(a, b) =>
-			descending(qualityRank(a.qualityRating), qualityRank(b.qualityRating)) ||
-			descending(capacityOf(a), capacityOf(b)),
+		(a, b) => descending(qualityRank(a.qualityRating), qualityRank(b.qualityRating)) || descending(capacityOf(a), capacityOf(b)),
 	);
 	return { chosen: fitting[0], rejected, candidates };
 }

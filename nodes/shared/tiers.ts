@@ -33,10 +33,7 @@ export interface TierInfo {
 const UNKNOWN_TIER: TierInfo = { rank: undefined, capacity: undefined, unlimited: false };
 
 const TIER_INFO: ReadonlyMap<string, TierInfo> = new Map(
-	TIER_LADDER.map(({ tier, capacity }, rank) => [
-		tier,
-		{ rank, capacity, unlimited: capacity === Number.POSITIVE_INFINITY },
-	]),
+	TIER_LADDER.map(({ tier, capacity }, rank) => [tier, { rank, capacity, unlimited: capacity === Number.POSITIVE_INFINITY }]),
 );
 
 /** Reads any value the API may send as `messagingLimit`; never throws. */

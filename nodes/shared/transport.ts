@@ -4,14 +4,7 @@
  * lists are read with `readPhoneNumberPages`.
  */
 import { NodeOperationError, sleep } from 'n8n-workflow';
-import type {
-	IAllExecuteFunctions,
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IHttpRequestOptions,
-	INode,
-	Logger,
-} from 'n8n-workflow';
+import type { IAllExecuteFunctions, ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions, INode, Logger } from 'n8n-workflow';
 
 import {
 	type ApiResponse,
@@ -147,9 +140,7 @@ export async function apiGetJson(
 		const ticket = await acquireTurn(connection.pacerKey, connection.limit, attempt > 1);
 		let response: ApiResponse;
 		try {
-			response = toApiResponse(
-				await ctx.helpers.httpRequestWithAuthentication.call(ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, options),
-			);
+			response = toApiResponse(await ctx.helpers.httpRequestWithAuthentication.call(ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, options));
 		} catch (error) {
 			observeResponse(connection.pacerKey, connection.limit, ticket, { statusCode: 0, headers: {} });
 			const backoff = RETRY_POLICY.backoffBaseMs * 2 ** failures;
@@ -230,10 +221,14 @@ export async function getPhoneNumber(
 	itemIndex?: number,
 ): Promise<PhoneNumber> {
 	const url = phoneNumberPath(ctx.getNode(), phoneNumberId, itemIndex);
-	return (await apiGetJson(ctx, { ...settings, url }, {
-		description: "a phone number object such as {\"phoneNumberId\": …, \"status\": …}",
-		check: isObject,
-	})) as PhoneNumber;
+	return (await apiGetJson(
+		ctx,
+		{ ...settings, url },
+		{
+			description: 'a phone number object such as {"phoneNumberId": …, "status": …}',
+			check: isObject,
+		},
+	)) as PhoneNumber;
 }
 
 /** Bound on pages read in one go, so a server that ignores `page` cannot make a poll run forever. */

@@ -26,7 +26,10 @@ async function main(): Promise<void> {
 	try {
 		heading('1. Numbers ready for a campaign (List: ACTIVE, GREEN, at least TIER_10K)');
 		const ready = itemsOf(await runExample(world, 'agileExample01'), 'Ready numbers');
-		for (const n of ready) log(`${n.displayName} ${n.phoneNumber}: ${n.status}, ${n.qualityRating}, ${n.messagingLimit} (${n.messagingLimitCapacity.toLocaleString('en-US')} recipients/24 h)`);
+		for (const n of ready)
+			log(
+				`${n.displayName} ${n.phoneNumber}: ${n.status}, ${n.qualityRating}, ${n.messagingLimit} (${n.messagingLimitCapacity.toLocaleString('en-US')} recipients/24 h)`,
+			);
 
 		heading('2. Campaign gate (Check Readiness → IF ready)');
 		const gate = await runExample(world, 'agileExample02');
@@ -48,7 +51,8 @@ async function main(): Promise<void> {
 
 		heading('5. Onboarding monitor (the trigger, active in a running n8n)');
 		const execution = await watchOnboarding(world, log);
-		for (const change of itemsOf(execution, 'Number changed')) log(`trigger saw: ${change.summary}${change.action ? ` (action: ${change.action})` : ''}`);
+		for (const change of itemsOf(execution, 'Number changed'))
+			log(`trigger saw: ${change.summary}${change.action ? ` (action: ${change.action})` : ''}`);
 		for (const note of itemsOf(execution, 'Notify: ready to send')) log(`→ ${note.notification}`);
 	} finally {
 		await world.close();

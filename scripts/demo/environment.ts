@@ -39,7 +39,9 @@ export interface DemoWorld {
  * Starts the sandbox (its three default numbers, SportZone PENDING), prepares n8n (installed once into .cache),
  * installs the built package as a community package, imports the credential and the examples.
  */
-export async function startDemoWorld(options: { version?: string; port?: number; log?: (message: string) => void } = {}): Promise<DemoWorld> {
+export async function startDemoWorld(
+	options: { version?: string; port?: number; log?: (message: string) => void } = {},
+): Promise<DemoWorld> {
 	const log = options.log ?? ((message: string) => console.log(message));
 	const sandbox = new ApiSandbox({ port: options.port ?? 0 });
 	await sandbox.start();
@@ -96,7 +98,9 @@ export async function watchOnboarding(world: DemoWorld, log: (message: string) =
 		await new Promise((r) => setTimeout(r, 250));
 	}
 	sandbox.updateNumber('waba-num-002', { status: 'ACTIVE', qualityRating: 'GREEN', nameStatus: 'APPROVED' });
-	log('the trigger stored its baseline; SportZone has now finished onboarding (ACTIVE, GREEN): waiting for the next poll (at most a minute)…');
+	log(
+		'the trigger stored its baseline; SportZone has now finished onboarding (ACTIVE, GREEN): waiting for the next poll (at most a minute)…',
+	);
 	const [execution] = await n8n.waitForExecutions('agileExample04', { min: 1, timeoutMs: 100_000 });
 	return execution;
 }

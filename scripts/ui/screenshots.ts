@@ -15,9 +15,7 @@ const log = (message: string) => console.log(`  ${message}`);
 
 async function main(): Promise<void> {
 	mkdirSync(OUT, { recursive: true });
-	const world = process.env.UI_BASE_URL
-		? { url: process.env.UI_BASE_URL, close: async () => undefined }
-		: await startEditorWorld(log);
+	const world = process.env.UI_BASE_URL ? { url: process.env.UI_BASE_URL, close: async () => undefined } : await startEditorWorld(log);
 	const browser = await launchBrowser();
 	const written: string[] = [];
 	const shot = async (editor: Editor, name: string, clip?: { x: number; y: number; width: number; height: number }) => {
@@ -56,14 +54,20 @@ async function main(): Promise<void> {
 
 		// The whole gate, run: the false branch lit with the reasons.
 		await page.locator('[data-test-id="execute-workflow-button"]').first().click();
-		await page.getByText(/Workflow executed successfully/i).first().waitFor();
+		await page
+			.getByText(/Workflow executed successfully/i)
+			.first()
+			.waitFor();
 		await page.locator('[data-test-id="zoom-to-fit"]').click();
 		await shot(editor, 'campaign-gate.png');
 
 		// The trigger's test event, in example 4.
 		await editor.openWorkflow('agileExample04');
 		await editor.openNode('Number changed');
-		await page.getByRole('button', { name: /Fetch Test Event/i }).first().click();
+		await page
+			.getByRole('button', { name: /Fetch Test Event/i })
+			.first()
+			.click();
 		await editor.showOutputAsJson();
 		await page.getByText('"previous"', { exact: false }).first().waitFor();
 		await page.waitForTimeout(1000);

@@ -23,13 +23,16 @@ describe(`examples in a real n8n ${process.env.N8N_VERSION ?? ''}`.trim(), () =>
 	async function execute(id: string) {
 		const run = await world.n8n.executeWorkflow(id);
 		cliOutput.push(run.stdout, run.stderr);
-		if (!run.result) throw new Error(`n8n execute --id=${id} printed no run (exit ${run.code}):\n${(run.stdout + run.stderr).slice(-3000)}`);
+		if (!run.result)
+			throw new Error(`n8n execute --id=${id} printed no run (exit ${run.code}):\n${(run.stdout + run.stderr).slice(-3000)}`);
 		return run;
 	}
 
 	it('loads the package the way a Community Nodes install does', async () => {
 		const names = (await world.n8n.listNodeTypes()).map((type) => type.name);
-		expect(names).toEqual(expect.arrayContaining(['n8n-nodes-agiletelecom.agileTelecomWhatsApp', 'n8n-nodes-agiletelecom.agileTelecomWhatsAppTrigger']));
+		expect(names).toEqual(
+			expect.arrayContaining(['n8n-nodes-agiletelecom.agileTelecomWhatsApp', 'n8n-nodes-agiletelecom.agileTelecomWhatsAppTrigger']),
+		);
 	});
 
 	it('example 1: List with status, quality and minimum-tier filters', async () => {
@@ -59,17 +62,30 @@ describe(`examples in a real n8n ${process.env.N8N_VERSION ?? ''}`.trim(), () =>
 	it('example 3: Choose for Campaign picks the brand number with the larger tier', async () => {
 		const { code, result } = await execute('agileExample03');
 		expect(code).toBe(0);
-		expect(itemsOf(result, 'Choose number')).toEqual([expect.objectContaining({ phoneNumberId: 'waba-num-003', ready: true, reasons: [] })]);
+		expect(itemsOf(result, 'Choose number')).toEqual([
+			expect.objectContaining({ phoneNumberId: 'waba-num-003', ready: true, reasons: [] }),
+		]);
 	});
 
 	it('example 5: a 404 under On Error: Continue keeps every item, in order', async () => {
 		const { code, result } = await execute('agileExample05');
 		expect(code).toBe(0);
-		expect(itemsOf(result, 'Number details').map((i) => i.phoneNumberId ?? i.error)).toEqual(['waba-num-001', 'Phone number not found: waba-num-999', 'waba-num-003']);
+		expect(itemsOf(result, 'Number details').map((i) => i.phoneNumberId ?? i.error)).toEqual([
+			'waba-num-001',
+			'Phone number not found: waba-num-999',
+			'waba-num-003',
+		]);
 	});
 
 	it('a wrong API key fails the run with a clear message', async () => {
-		await world.n8n.importCredentials([{ id: 'agileTelecomWrongKey', name: 'Agile Telecom wrong key', type: 'agileTelecomApi', data: { apiKey: 'wrong-key-e2e', baseUrl: world.sandbox.baseUrl } }]);
+		await world.n8n.importCredentials([
+			{
+				id: 'agileTelecomWrongKey',
+				name: 'Agile Telecom wrong key',
+				type: 'agileTelecomApi',
+				data: { apiKey: 'wrong-key-e2e', baseUrl: world.sandbox.baseUrl },
+			},
+		]);
 		const workflow = JSON.parse(readFileSync(join(EXAMPLES_DIR, '01-numbers-ready-for-campaign.json'), 'utf8'));
 		workflow.id = 'agileWrongKey';
 		workflow.name = 'Agile Telecom: wrong key';
@@ -90,10 +106,17 @@ describe(`examples in a real n8n ${process.env.N8N_VERSION ?? ''}`.trim(), () =>
 		const changes = itemsOf(execution, 'Number changed');
 		expect(changes).toEqual(
 			expect.arrayContaining([
-				expect.objectContaining({ event: 'statusChanged', phoneNumberId: 'waba-num-002', action: 'send', previous: expect.objectContaining({ status: 'PENDING' }) }),
+				expect.objectContaining({
+					event: 'statusChanged',
+					phoneNumberId: 'waba-num-002',
+					action: 'send',
+					previous: expect.objectContaining({ status: 'PENDING' }),
+				}),
 			]),
 		);
-		expect(itemsOf(execution, 'Notify: ready to send')[0].notification).toBe('SportZone finished onboarding: SportZone: status PENDING → ACTIVE');
+		expect(itemsOf(execution, 'Notify: ready to send')[0].notification).toBe(
+			'SportZone finished onboarding: SportZone: status PENDING → ACTIVE',
+		);
 	});
 
 	it('the API key appears in no CLI output and no server log line', () => {

@@ -85,7 +85,12 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 		const response = await fetch(mcpUrl, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-			body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'anonymous', version: '0' } } }),
+			body: JSON.stringify({
+				jsonrpc: '2.0',
+				id: 1,
+				method: 'initialize',
+				params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'anonymous', version: '0' } },
+			}),
 		});
 		await response.text(); // let the connection go
 		expect(response.status).toBe(403);
@@ -95,7 +100,9 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 		expect(mcpUrl.pathname).toBe('/mcp/agile-telecom-whatsapp'); // the URL the README gives
 		const { tools } = await client.listTools();
 		const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
-		log(`tools/list:\n${tools.map((tool) => `  ${tool.name}: ${tool.description}\n    input: ${JSON.stringify(tool.inputSchema.properties)}`).join('\n')}`);
+		log(
+			`tools/list:\n${tools.map((tool) => `  ${tool.name}: ${tool.description}\n    input: ${JSON.stringify(tool.inputSchema.properties)}`).join('\n')}`,
+		);
 		expect(Object.fromEntries(tools.map((tool) => [tool.name, tool.description]))).toEqual(designedDescriptions());
 		// What each returns and what an ID looks like, in the words the agent reads.
 		expect(byName.check_campaign_readiness.description).toMatch(/ready.*reasons.*action/);
@@ -104,10 +111,21 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 		// The $fromAI parameters become the tool's input schema.
 		const check = byName.check_campaign_readiness.inputSchema;
 		expect(Object.keys(check.properties ?? {}).sort()).toEqual(['minQualityRating', 'phoneNumberId', 'recipients']);
-		expect(check.properties).toMatchObject({ recipients: { type: 'number' }, phoneNumberId: { type: 'string', description: expect.stringMatching(/waba-num-001/) } });
+		expect(check.properties).toMatchObject({
+			recipients: { type: 'number' },
+			phoneNumberId: { type: 'string', description: expect.stringMatching(/waba-num-001/) },
+		});
 		expect(check.required).toEqual(expect.arrayContaining(['phoneNumberId', 'recipients']));
-		expect(Object.keys(byName.list_phone_numbers.inputSchema.properties ?? {}).sort()).toEqual(['minMessagingLimit', 'qualityRating', 'status']);
-		expect(Object.keys(byName.choose_number_for_campaign.inputSchema.properties ?? {}).sort()).toEqual(['minQualityRating', 'nameContains', 'recipients']);
+		expect(Object.keys(byName.list_phone_numbers.inputSchema.properties ?? {}).sort()).toEqual([
+			'minMessagingLimit',
+			'qualityRating',
+			'status',
+		]);
+		expect(Object.keys(byName.choose_number_for_campaign.inputSchema.properties ?? {}).sort()).toEqual([
+			'minQualityRating',
+			'nameContains',
+			'recipients',
+		]);
 	});
 
 	it('List with filters from the agent: the numbers ready for a large campaign', async () => {
@@ -131,7 +149,9 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 
 	it('Choose for Campaign: ShopItalia for 5,000 recipients is waba-num-003', async () => {
 		const chosen = await items('choose_number_for_campaign', { recipients: 5000, minQualityRating: 'GREEN', nameContains: 'ShopItalia' });
-		expect(chosen).toEqual([expect.objectContaining({ phoneNumberId: 'waba-num-003', ready: true, reasons: [], action: 'send', messagingLimitCapacity: 100000 })]);
+		expect(chosen).toEqual([
+			expect.objectContaining({ phoneNumberId: 'waba-num-003', ready: true, reasons: [], action: 'send', messagingLimitCapacity: 100000 }),
+		]);
 	});
 
 	it('Choose for Campaign with nothing fitting: a tool error naming each number and why', async () => {
@@ -163,7 +183,9 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 			expect(tools.map((tool) => tool.name).sort()).toEqual(Object.keys(designedDescriptions()).sort());
 			const result = (await sseClient.callTool({ name: 'get_phone_number', arguments: { phoneNumberId: 'waba-num-003' } })) as ToolResult;
 			results.push(JSON.stringify(result));
-			expect(JSON.parse(textOf(result))).toEqual([expect.objectContaining({ phoneNumberId: 'waba-num-003', messagingLimitCapacity: 100000 })]);
+			expect(JSON.parse(textOf(result))).toEqual([
+				expect.objectContaining({ phoneNumberId: 'waba-num-003', messagingLimitCapacity: 100000 }),
+			]);
 		} finally {
 			await sseClient.close();
 		}

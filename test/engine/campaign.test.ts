@@ -93,7 +93,12 @@ describe('Check Readiness through the engine', () => {
 	});
 
 	it('accepts YELLOW when the minimum is GREEN or YELLOW, never RED or UNKNOWN', async () => {
-		for (const [quality, ready] of [['YELLOW', true], ['GREEN', true], ['RED', false], ['UNKNOWN', false]] as const) {
+		for (const [quality, ready] of [
+			['YELLOW', true],
+			['GREEN', true],
+			['RED', false],
+			['UNKNOWN', false],
+		] as const) {
 			withNumber({ qualityRating: quality });
 			expect((await check('n', 10, { minQualityRating: 'YELLOW' })).items[0].json.ready).toBe(ready);
 		}
@@ -130,7 +135,10 @@ describe('Check Readiness through the engine', () => {
 	});
 
 	it.each([0, -5, 2.5])('rejects %p recipients with a clear message', async (recipients) => {
-		const result = await runActionNode({ parameters: { ...readinessParams('waba-num-001', 1), recipients: `={{ ${recipients} }}` }, credentials: credentials() });
+		const result = await runActionNode({
+			parameters: { ...readinessParams('waba-num-001', 1), recipients: `={{ ${recipients} }}` },
+			credentials: credentials(),
+		});
 		expect(result.error?.message).toMatch(/Recipients must be a whole number of at least 1/);
 		expect(sandbox().count()).toBe(0);
 	});
@@ -166,7 +174,11 @@ describe('Choose for Campaign through the engine', () => {
 	});
 
 	it('reads the list in one paged read, never number by number', async () => {
-		sandbox().numbers = Array.from({ length: 230 }, (_, i) => ({ ...base, phoneNumberId: `n${i}`, messagingLimit: i === 170 ? 'UNLIMITED' : 'TIER_1K' }));
+		sandbox().numbers = Array.from({ length: 230 }, (_, i) => ({
+			...base,
+			phoneNumberId: `n${i}`,
+			messagingLimit: i === 170 ? 'UNLIMITED' : 'TIER_1K',
+		}));
 		const result = await choose(50000);
 		expect(ids(result)).toEqual(['n170']);
 		expect(sandbox().requests.map((r) => `${r.endpoint}:${r.query.page}`)).toEqual(['list:0', 'list:1', 'list:2']);
@@ -185,7 +197,9 @@ describe('Choose for Campaign through the engine', () => {
 	it('fails naming each candidate and why, when no number fits', async () => {
 		const result = await choose(200000);
 		expect(result.error?.message).toMatch(/^No number fits a campaign of 200,000 recipients \(quality GREEN\)\. /);
-		expect(result.error?.message).toContain('ShopItalia (waba-num-001): Messaging limit TIER_10K allows 10,000 unique recipients per 24 h; the campaign needs 200,000');
+		expect(result.error?.message).toContain(
+			'ShopItalia (waba-num-001): Messaging limit TIER_10K allows 10,000 unique recipients per 24 h; the campaign needs 200,000',
+		);
 		expect(result.error?.message).toContain('SportZone (waba-num-002): Status is PENDING');
 		expect(result.error?.message).toContain('ShopItalia Support (waba-num-003): Messaging limit TIER_100K');
 		expect(result.error?.description).toMatch(/Lower Recipients/);
@@ -207,7 +221,11 @@ describe('Choose for Campaign through the engine', () => {
 			],
 			onError: 'continueRegularOutput',
 		});
-		expect(result.items.map((i) => i.json.phoneNumberId ?? String(i.json.error).slice(0, 14))).toEqual(['waba-num-003', 'No number fits', 'waba-num-003']);
+		expect(result.items.map((i) => i.json.phoneNumberId ?? String(i.json.error).slice(0, 14))).toEqual([
+			'waba-num-003',
+			'No number fits',
+			'waba-num-003',
+		]);
 		expect(result.items.map((i) => (i.pairedItem as { item: number }).item)).toEqual([0, 1, 2]);
 	});
 
@@ -220,11 +238,16 @@ describe('Choose for Campaign through the engine', () => {
 		expect(ids(await choose(1_000_000))).toEqual(['unlimited']);
 		sandbox().numbers.pop();
 		const none = await choose(1);
-		expect(none.error?.message).toMatch(/Brand \(unknown\): Messaging limit TIER_NOT_SET is not a known tier.*Brand \(missing\): Messaging limit missing/);
+		expect(none.error?.message).toMatch(
+			/Brand \(unknown\): Messaging limit TIER_NOT_SET is not a known tier.*Brand \(missing\): Messaging limit missing/,
+		);
 	});
 
 	it('uses the same locator parameter as Get for Check Readiness', async () => {
-		const result = await runActionNode({ parameters: { ...readinessParams('x', 1), phoneNumberId: byId('waba-num-003') }, credentials: credentials() });
+		const result = await runActionNode({
+			parameters: { ...readinessParams('x', 1), phoneNumberId: byId('waba-num-003') },
+			credentials: credentials(),
+		});
 		expect(ids(result)).toEqual(['waba-num-003']);
 	});
 });

@@ -14,13 +14,27 @@ async function testCredential(data: Record<string, unknown>): Promise<{ status: 
 	const type = credentialTypes.get('agileTelecomApi')!;
 	const { request: testRequest, rules } = type.test as ICredentialTestRequest;
 	const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
-	const node = { id: 'x', name: 'Temp-Node', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
-	const resolve = (value: string) => workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: data }, undefined, '') as string;
+	const node = {
+		id: 'x',
+		name: 'Temp-Node',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: {},
+	};
+	const resolve = (value: string) =>
+		workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: data }, undefined, '') as string;
 	const options = testRequest as IHttpRequestOptions;
 	const url = new URL(`${resolve(options.baseURL!)}${options.url}`);
 	for (const [key, value] of Object.entries(options.qs ?? {})) url.searchParams.set(key, String(value));
 	// The credential's authenticate block, applied by the harness's helper exactly as in the engine tests.
-	const authenticated = await new TestCredentialsHelper({}, credentialTypes).authenticate(data as ICredentialDataDecryptedObject, 'agileTelecomApi', { url: url.toString() }, workflow, node);
+	const authenticated = await new TestCredentialsHelper({}, credentialTypes).authenticate(
+		data as ICredentialDataDecryptedObject,
+		'agileTelecomApi',
+		{ url: url.toString() },
+		workflow,
+		node,
+	);
 	const response = await request(url, { headers: authenticated.headers as Record<string, string> });
 	await response.body.text();
 	const rule = rules?.find((r) => r.type === 'responseCode' && r.properties.value === response.statusCode);
@@ -36,7 +50,9 @@ describe('the credential test', () => {
 	it('passes with a working key, asking the list endpoint for one number', async () => {
 		const result = await testCredential({ apiKey: SANDBOX_API_KEY, baseUrl: sandbox().baseUrl });
 		expect(result.status).toBe('OK');
-		expect(sandbox().requests.map((r) => [r.path, r.query])).toEqual([['/api/message-server/whatsapp/phone-numbers', { page: '0', limit: '1' }]]);
+		expect(sandbox().requests.map((r) => [r.path, r.query])).toEqual([
+			['/api/message-server/whatsapp/phone-numbers', { page: '0', limit: '1' }],
+		]);
 	});
 
 	it('says in plain words that the key is wrong (401)', async () => {

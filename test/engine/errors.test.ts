@@ -76,7 +76,9 @@ describe('errors: clear, and nothing lost', () => {
 	it('explains an HTML page where JSON was expected (a proxy error page)', async () => {
 		sandbox().inject({ type: 'html', status: 200 }, 1);
 		const ok200 = await get();
-		expect(ok200.error?.message).toBe('The API answered HTTP 200 with an HTML page; expected a phone number object such as {"phoneNumberId": …, "status": …}');
+		expect(ok200.error?.message).toBe(
+			'The API answered HTTP 200 with an HTML page; expected a phone number object such as {"phoneNumberId": …, "status": …}',
+		);
 		expect(ok200.error?.description).toMatch(/Base URL/);
 
 		sandbox().inject({ type: 'html', status: 404 }, 1);
@@ -87,7 +89,10 @@ describe('errors: clear, and nothing lost', () => {
 
 	it('fails a response slower than the timeout with the timeout in the message', async () => {
 		sandbox().inject({ type: 'delay', ms: 1500 }, 1);
-		const result = await runActionNode({ parameters: getParams('waba-num-001', { requestOptions: { timeout: 300 } }), credentials: credentials() });
+		const result = await runActionNode({
+			parameters: getParams('waba-num-001', { requestOptions: { timeout: 300 } }),
+			credentials: credentials(),
+		});
 		expect(result.error?.message).toBe('The Agile Telecom API did not answer within 0.3 s');
 		expect(result.error?.description).toMatch(/Options → Timeout/);
 	});

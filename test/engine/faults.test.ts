@@ -50,7 +50,9 @@ describe('faults and bad input', () => {
 	it('fails truncated JSON clearly, without retrying it', async () => {
 		sandbox().inject({ type: 'truncated' }, 1);
 		const { error } = await run(listParams());
-		expect(error?.message).toBe('The API answered HTTP 200 with a body that is not valid JSON (cut off?); expected {"phoneNumbers": [...], "total": N}');
+		expect(error?.message).toBe(
+			'The API answered HTTP 200 with a body that is not valid JSON (cut off?); expected {"phoneNumbers": [...], "total": N}',
+		);
 		expect(sandbox().count()).toBe(1);
 	});
 
@@ -79,7 +81,11 @@ describe('faults and bad input', () => {
 		expect(error).toBeUndefined();
 		expect(items.map((i) => i.json.phoneNumberId)).toEqual(['ok', 42, undefined, 'ok2']);
 		expect(items[0].json.dataWarnings).toBeUndefined();
-		expect(items[1].json.dataWarnings).toEqual(['status is missing', 'qualityRating is not text (7)', 'messagingLimit TIER_MEGA is not a known value']);
+		expect(items[1].json.dataWarnings).toEqual([
+			'status is missing',
+			'qualityRating is not text (7)',
+			'messagingLimit TIER_MEGA is not a known value',
+		]);
 		expect(items[2].json.dataWarnings).toEqual(['phoneNumberId is missing', 'qualityRating is missing', 'messagingLimit is missing']);
 		expect(items[3].json.dataWarnings).toEqual(['status SUSPENDED_FOREVER is not a known value']);
 		expect(items[1].json).toMatchObject({ status: null, qualityRating: 7, messagingLimitCapacity: null });
@@ -116,7 +122,9 @@ describe('faults and bad input', () => {
 	])('sends an ID with %s as one encoded path segment, never another endpoint', async (_label, segment, id) => {
 		sandbox().numbers.push({ phoneNumberId: id, status: 'ACTIVE' });
 		expect(ids(await run(getParams(id)))).toEqual([id]);
-		expect(sandbox().requests.map((r) => [r.endpoint, r.path])).toEqual([['detail', `/api/message-server/whatsapp/phone-numbers/${segment}`]]);
+		expect(sandbox().requests.map((r) => [r.endpoint, r.path])).toEqual([
+			['detail', `/api/message-server/whatsapp/phone-numbers/${segment}`],
+		]);
 	});
 
 	it.each([

@@ -26,10 +26,11 @@ describe('Get through the engine', () => {
 	});
 
 	it('reads the ID per item from an expression, one answer per item in order', async () => {
-		const result = await run(
-			{ resource: 'phoneNumber', operation: 'get', phoneNumberId: byId('={{ $json.id }}') },
-			[{ id: 'waba-num-003' }, { id: 'waba-num-001' }, { id: 'waba-num-002' }],
-		);
+		const result = await run({ resource: 'phoneNumber', operation: 'get', phoneNumberId: byId('={{ $json.id }}') }, [
+			{ id: 'waba-num-003' },
+			{ id: 'waba-num-001' },
+			{ id: 'waba-num-002' },
+		]);
 		expect(ids(result)).toEqual(['waba-num-003', 'waba-num-001', 'waba-num-002']);
 		expect(result.items.map((i) => (i.pairedItem as { item: number }).item)).toEqual([0, 1, 2]);
 	});

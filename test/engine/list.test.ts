@@ -40,7 +40,10 @@ describe('List through the engine', () => {
 		[{ minMessagingLimit: 'TIER_50' }, ['waba-num-001', 'waba-num-002', 'waba-num-003']],
 		[{ status: ['ACTIVE'], qualityRating: ['GREEN'], minMessagingLimit: 'TIER_100K' }, ['waba-num-003']],
 		[{ status: ['PENDING'], minMessagingLimit: 'TIER_10K' }, []],
-		[{ status: ['ACTIVE', 'PENDING'], qualityRating: ['GREEN', 'UNKNOWN'], minMessagingLimit: 'TIER_1K' }, ['waba-num-001', 'waba-num-002', 'waba-num-003']],
+		[
+			{ status: ['ACTIVE', 'PENDING'], qualityRating: ['GREEN', 'UNKNOWN'], minMessagingLimit: 'TIER_1K' },
+			['waba-num-001', 'waba-num-002', 'waba-num-003'],
+		],
 	])('filters %j → %j', async (filters, expected) => {
 		const result = await run(listParams({ filters }));
 		expect(result.error).toBeUndefined();
@@ -94,7 +97,9 @@ describe('List through the engine', () => {
 		});
 
 		it('with filters, the limit counts matching numbers across pages and reading stops once it has them', async () => {
-			const matching = sandbox().numbers.filter((n) => n.status === 'PENDING').map((n) => n.phoneNumberId);
+			const matching = sandbox()
+				.numbers.filter((n) => n.status === 'PENDING')
+				.map((n) => n.phoneNumberId);
 			const result = await run(listParams({ limit: 30, filters: { status: ['PENDING'] } }));
 			expect(ids(result)).toEqual(matching.slice(0, 30));
 			expect(result.items.every((i) => i.json.status === 'PENDING')).toBe(true);
@@ -114,7 +119,15 @@ describe('List through the engine', () => {
 			try {
 				const result = await run(listParams({ returnAll: true }));
 				expect(ids(result)).toEqual(sandbox().numbers.map((n) => n.phoneNumberId));
-				expect(sandbox().requests.map((r) => `${r.query.page}/${r.query.limit}`)).toEqual(['0/100', '1/40', '2/40', '3/40', '4/40', '5/40', '6/40']);
+				expect(sandbox().requests.map((r) => `${r.query.page}/${r.query.limit}`)).toEqual([
+					'0/100',
+					'1/40',
+					'2/40',
+					'3/40',
+					'4/40',
+					'5/40',
+					'6/40',
+				]);
 			} finally {
 				sandbox().maxPageSize = 500;
 			}
@@ -133,7 +146,11 @@ describe('List through the engine', () => {
 	});
 
 	it('gives each input item its own list, paired to it', async () => {
-		const result = await runActionNode({ parameters: listParams({ filters: { status: ['ACTIVE'] } }), credentials: credentials(), items: [{ a: 1 }, { a: 2 }] });
+		const result = await runActionNode({
+			parameters: listParams({ filters: { status: ['ACTIVE'] } }),
+			credentials: credentials(),
+			items: [{ a: 1 }, { a: 2 }],
+		});
 		expect(ids(result)).toEqual(['waba-num-001', 'waba-num-003', 'waba-num-001', 'waba-num-003']);
 		expect(result.items.map((i) => (i.pairedItem as { item: number }).item)).toEqual([0, 0, 1, 1]);
 	});

@@ -14,15 +14,27 @@ const paired = (items: INodeExecutionData[]) => items.map((i) => (i.pairedItem a
  */
 describe('one read per distinct number in a run', () => {
 	const { sandbox, credentials } = useSandbox();
-	const detailPaths = () => sandbox().requests.filter((r) => r.endpoint === 'detail').map((r) => r.path.slice(DETAIL.length));
+	const detailPaths = () =>
+		sandbox()
+			.requests.filter((r) => r.endpoint === 'detail')
+			.map((r) => r.path.slice(DETAIL.length));
 
 	beforeEach(() => {
 		sandbox().numbers = [
 			...uc025Numbers(),
 			// Nested fields: a shallow copy per item would still share them.
-			{ phoneNumberId: 'nested-1', status: 'ACTIVE', qualityRating: 'YELLOW', messagingLimit: 'TIER_1K', throughput: { level: 'STANDARD' }, tags: ['a'] },
+			{
+				phoneNumberId: 'nested-1',
+				status: 'ACTIVE',
+				qualityRating: 'YELLOW',
+				messagingLimit: 'TIER_1K',
+				throughput: { level: 'STANDARD' },
+				tags: ['a'],
+			},
 			// Field names that a careless deep copy drops or turns into a prototype.
-			JSON.parse('{"phoneNumberId": "odd-keys", "status": "ACTIVE", "constructor": "c", "prototype": {"p": 1}, "__proto__": {"x": 1}}') as SandboxNumber,
+			JSON.parse(
+				'{"phoneNumberId": "odd-keys", "status": "ACTIVE", "constructor": "c", "prototype": {"p": 1}, "__proto__": {"x": 1}}',
+			) as SandboxNumber,
 		];
 	});
 
@@ -46,7 +58,10 @@ describe('one read per distinct number in a run', () => {
 	});
 
 	it('gives the same results, item by item, as one run per item', async () => {
-		const order = Array.from({ length: 30 }, (_, i) => ['waba-num-003', ' waba-num-001', 'nested-1', 'waba-num-002 ', 'odd-keys'][(i * 7) % 5]);
+		const order = Array.from(
+			{ length: 30 },
+			(_, i) => ['waba-num-003', ' waba-num-001', 'nested-1', 'waba-num-002 ', 'odd-keys'][(i * 7) % 5],
+		);
 		const shared = await getByExpression(order.map((id) => ({ id })));
 		expect(sandbox().count('detail')).toBe(5);
 		const separate: IDataObject[] = [];
@@ -66,7 +81,11 @@ describe('one read per distinct number in a run', () => {
 		const ids = ['waba-num-001', 'waba-num-002 ', 'nested-1'];
 		const recipients = [100, 5_000, 50_000];
 		const qualities = ['GREEN', 'YELLOW'];
-		const items = Array.from({ length: 5_000 }, (_, i) => ({ id: ids[i % 3], n: recipients[Math.floor(i / 3) % 3], q: qualities[Math.floor(i / 9) % 2] }));
+		const items = Array.from({ length: 5_000 }, (_, i) => ({
+			id: ids[i % 3],
+			n: recipients[Math.floor(i / 3) % 3],
+			q: qualities[Math.floor(i / 9) % 2],
+		}));
 		const parameters = readinessParams('={{ $json.id }}', '={{ $json.n }}' as never, { minQualityRating: '={{ $json.q }}' });
 		const shared = await runActionNode({ parameters, credentials: credentials(), items });
 		expect(shared.error).toBeUndefined();
@@ -95,7 +114,10 @@ describe('one read per distinct number in a run', () => {
 
 	it('a 404 ID repeated: one request, an error item in each of its places, each with its own error', async () => {
 		const order = ['waba-num-999', 'waba-num-001', 'waba-num-999', ' waba-num-999', 'waba-num-001', ''];
-		const result = await getByExpression(order.map((id) => ({ id })), 'continueRegularOutput');
+		const result = await getByExpression(
+			order.map((id) => ({ id })),
+			'continueRegularOutput',
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((i) => i.json.phoneNumberId ?? i.json.error)).toEqual([
 			'Phone number not found: waba-num-999',
@@ -112,10 +134,15 @@ describe('one read per distinct number in a run', () => {
 
 	it('error output: each failed item carries its own error object with its own item index', async () => {
 		const order = ['waba-num-999', 'waba-num-001', 'waba-num-999', 'waba-num-999'];
-		const result = await getByExpression(order.map((id) => ({ id })), 'continueErrorOutput');
+		const result = await getByExpression(
+			order.map((id) => ({ id })),
+			'continueErrorOutput',
+		);
 		expect(result.items.map((i) => i.json.phoneNumberId)).toEqual(['waba-num-001']);
 		expect(paired(result.errorItems)).toEqual([0, 2, 3]);
-		const errors = result.errorItems.map((i) => i.error as unknown as { message: string; httpCode: string; context: { itemIndex: number } });
+		const errors = result.errorItems.map(
+			(i) => i.error as unknown as { message: string; httpCode: string; context: { itemIndex: number } },
+		);
 		expect(new Set(errors).size).toBe(3);
 		expect(errors.map((e) => [e.message, e.httpCode, e.context.itemIndex])).toEqual([
 			['Phone number not found: waba-num-999', '404', 0],
@@ -213,7 +240,11 @@ describe('one read per distinct number in a run', () => {
 		});
 		const run = await runWorkflow({
 			nodes: [
-				{ name: 'Agile', type: ACTION_NODE, parameters: { resource: 'phoneNumber', operation: 'get', phoneNumberId: byId('={{ $json.id }}') } },
+				{
+					name: 'Agile',
+					type: ACTION_NODE,
+					parameters: { resource: 'phoneNumber', operation: 'get', phoneNumberId: byId('={{ $json.id }}') },
+				},
 				{ name: 'Loop', type: loop },
 			],
 			connections: [
@@ -235,7 +266,9 @@ describe('one read per distinct number in a run', () => {
 	it('Retry On Fail runs the node again and reads again', async () => {
 		sandbox().inject({ type: 'status', status: 500 }, 1, 'detail');
 		const run = await runWorkflow({
-			nodes: [{ name: 'Agile', type: ACTION_NODE, parameters: getParams('={{ $json.id }}'), retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }],
+			nodes: [
+				{ name: 'Agile', type: ACTION_NODE, parameters: getParams('={{ $json.id }}'), retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+			],
 			connections: [],
 			items: [{ id: 'waba-num-001' }, { id: 'waba-num-001' }],
 			credentials: credentials(),

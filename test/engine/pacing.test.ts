@@ -33,7 +33,13 @@ describe.each([
 	it('3 executions × 25 items split over 2 processes: every item answered once, in order, paired; the plan held', async () => {
 		const apiKey = `key-shared-by-processes-${String(countRejected)}`;
 		sandbox.addApiKey(apiKey);
-		const credentials = { apiKey, baseUrl: sandbox.baseUrl, plan: 'custom', requestsPerSecond: PLAN.perSecond, requestsPerMinute: PLAN.perMinute };
+		const credentials = {
+			apiKey,
+			baseUrl: sandbox.baseUrl,
+			plan: 'custom',
+			requestsPerSecond: PLAN.perSecond,
+			requestsPerMinute: PLAN.perMinute,
+		};
 		// A number per item: items naming the same number share one read per run, which would leave nothing to pace.
 		const items = generateNumbers(25, 'paced').map((number) => ({ id: String(number.phoneNumberId) }));
 		const { outcomes } = await runInProcesses([
@@ -45,7 +51,9 @@ describe.each([
 			expect(execution.items.map((item) => item.error)).toEqual(items.map(() => undefined));
 			expect(execution.paired).toEqual(items.map((_, index) => index));
 		}
-		expect(outcomes[0].flatMap((execution) => execution.items.map((item) => item.phoneNumberId))).toEqual([...items, ...items].map((i) => i.id));
+		expect(outcomes[0].flatMap((execution) => execution.items.map((item) => item.phoneNumberId))).toEqual(
+			[...items, ...items].map((i) => i.id),
+		);
 		expect(outcomes[1][0].items.map((item) => item.phoneNumberId)).toEqual(items.map((i) => i.id));
 		const rejected = sandbox.requests.filter((r) => r.status === 429).length;
 		expect(rejected).toBeLessThanOrEqual(STRAY_429S);
@@ -67,7 +75,13 @@ describe('another client on the same key', () => {
 	it('leaves room for a script that takes half the plan: few 429s, nothing lost', async () => {
 		const apiKey = 'key-shared-with-a-script';
 		sandbox.addApiKey(apiKey);
-		const credentials = { apiKey, baseUrl: sandbox.baseUrl, plan: 'custom', requestsPerSecond: PLAN.perSecond, requestsPerMinute: PLAN.perMinute };
+		const credentials = {
+			apiKey,
+			baseUrl: sandbox.baseUrl,
+			plan: 'custom',
+			requestsPerSecond: PLAN.perSecond,
+			requestsPerMinute: PLAN.perMinute,
+		};
 		// The script: 5 requests a second, evenly, while the node runs.
 		let running = true;
 		const script = (async () => {
@@ -80,7 +94,13 @@ describe('another client on the same key', () => {
 			return sent;
 		})();
 		const items = generateNumbers(40, 'paced').map((number) => ({ id: String(number.phoneNumberId) }));
-		const result = await runActionNode({ parameters: getParams('={{ $json.id }}'), credentials, items, onError: 'continueRegularOutput', credentialId: 'with-script' });
+		const result = await runActionNode({
+			parameters: getParams('={{ $json.id }}'),
+			credentials,
+			items,
+			onError: 'continueRegularOutput',
+			credentialId: 'with-script',
+		});
 		running = false;
 		expect(await script).toBeGreaterThan(0);
 		expect(result.items.map((item) => item.json.phoneNumberId)).toEqual(items.map((i) => i.id));
@@ -101,7 +121,11 @@ describe('a 429 is backpressure, not a failure', () => {
 
 	it('rides out more 429s in a row than the attempts allowed for server errors', async () => {
 		sandbox.inject({ type: 'rateLimit', retryAfter: 1 }, 6);
-		const result = await runActionNode({ parameters: getParams('waba-num-001'), credentials: { apiKey: SANDBOX_API_KEY, baseUrl: sandbox.baseUrl }, credentialId: 'storm' });
+		const result = await runActionNode({
+			parameters: getParams('waba-num-001'),
+			credentials: { apiKey: SANDBOX_API_KEY, baseUrl: sandbox.baseUrl },
+			credentialId: 'storm',
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.phoneNumberId).toBe('waba-num-001');
 		expect(sandbox.requests.map((r) => r.status)).toEqual([429, 429, 429, 429, 429, 429, 200]);

@@ -11,14 +11,34 @@ import { chooseParams, expectNoSecret, getParams, listParams, readinessParams, u
 describe('property: any response shape ends in valid items or a clear node error', () => {
 	const { sandbox, credentials } = useSandbox();
 
-	const fieldValue = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.constantFrom('ACTIVE', 'PENDING', 'GREEN', 'TIER_1K', 'UNLIMITED', 'TIER_NOT_SET'));
+	const fieldValue = fc.oneof(
+		fc.string(),
+		fc.integer(),
+		fc.constant(null),
+		fc.boolean(),
+		fc.constantFrom('ACTIVE', 'PENDING', 'GREEN', 'TIER_1K', 'UNLIMITED', 'TIER_NOT_SET'),
+	);
 	const numberLike = fc.dictionary(
-		fc.constantFrom('phoneNumberId', 'status', 'qualityRating', 'messagingLimit', 'displayName', 'verifiedName', 'accountMode', 'nameStatus'),
+		fc.constantFrom(
+			'phoneNumberId',
+			'status',
+			'qualityRating',
+			'messagingLimit',
+			'displayName',
+			'verifiedName',
+			'accountMode',
+			'nameStatus',
+		),
 		fc.oneof(fieldValue, fc.jsonValue()),
 	);
 	const body = fc.oneof(
 		fc.jsonValue().map((v) => JSON.stringify(v)),
-		fc.record({ phoneNumbers: fc.array(fc.oneof(numberLike, fc.jsonValue()), { maxLength: 8 }), total: fc.oneof(fc.integer(), fc.jsonValue()) }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+		fc
+			.record(
+				{ phoneNumbers: fc.array(fc.oneof(numberLike, fc.jsonValue()), { maxLength: 8 }), total: fc.oneof(fc.integer(), fc.jsonValue()) },
+				{ requiredKeys: [] },
+			)
+			.map((v) => JSON.stringify(v)),
 		numberLike.map((v) => JSON.stringify(v)),
 		fc.string(),
 	);
@@ -56,7 +76,7 @@ describe('property: any response shape ends in valid items or a clear node error
 				if (!result.error) {
 					for (const item of result.items) expect(typeof item.json).toBe('object');
 				}
-				if (continueOnFail && (parameters.operation !== 'list')) expect(result.items).toHaveLength(2);
+				if (continueOnFail && parameters.operation !== 'list') expect(result.items).toHaveLength(2);
 			}),
 			{ numRuns: 150 },
 		);

@@ -25,12 +25,19 @@ describe('requests stay under the plan across items and concurrent executions', 
 
 	it('30 items through Get: paced (at most a stray 429), every item answered in order', async () => {
 		const items = distinctIds(30);
-		const result = await runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: custom('key-for-limiter-a'), items, credentialId: 'limiter-a' });
+		const result = await runActionNode({
+			parameters: getParams('={{ $json.id }}'),
+			credentials: custom('key-for-limiter-a'),
+			items,
+			credentialId: 'limiter-a',
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((i) => i.json.phoneNumberId)).toEqual(items.map((i) => i.id));
 		expect(sandbox().requests.filter((r) => r.status === 429).length).toBeLessThanOrEqual(STRAY_429S);
 		// The sandbox accepted no one-second window above the plan.
-		const accepted = sandbox().requests.filter((r) => r.status === 200).map((r) => r.at);
+		const accepted = sandbox()
+			.requests.filter((r) => r.status === 200)
+			.map((r) => r.at);
 		const busiest = Math.max(...accepted.map((t) => accepted.filter((u) => u >= t && u < t + 1000).length));
 		expect(busiest).toBeLessThanOrEqual(5);
 		expectNoSecret(result, 'key-for-limiter-a');
@@ -39,8 +46,18 @@ describe('requests stay under the plan across items and concurrent executions', 
 	it('two executions at once with the same credential share one budget', async () => {
 		const items = distinctIds(12);
 		const [a, b] = await Promise.all([
-			runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: custom('key-for-limiter-b'), items, credentialId: 'limiter-b' }),
-			runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: custom('key-for-limiter-b'), items, credentialId: 'limiter-b' }),
+			runActionNode({
+				parameters: getParams('={{ $json.id }}'),
+				credentials: custom('key-for-limiter-b'),
+				items,
+				credentialId: 'limiter-b',
+			}),
+			runActionNode({
+				parameters: getParams('={{ $json.id }}'),
+				credentials: custom('key-for-limiter-b'),
+				items,
+				credentialId: 'limiter-b',
+			}),
 		]);
 		expect(a.items).toHaveLength(12);
 		expect(b.items).toHaveLength(12);
@@ -50,7 +67,12 @@ describe('requests stay under the plan across items and concurrent executions', 
 	it('without a fitting plan the API answers 429s, and the node retries them so no item is lost', async () => {
 		const items = distinctIds(15);
 		const production = { apiKey: SANDBOX_API_KEY, baseUrl: sandbox().baseUrl };
-		const result = await runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: production, items, credentialId: 'limiter-c' });
+		const result = await runActionNode({
+			parameters: getParams('={{ $json.id }}'),
+			credentials: production,
+			items,
+			credentialId: 'limiter-c',
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(15);
 		// 15 at once against 5 per second: the API refuses some. A 429 tells the pacer the API's second is

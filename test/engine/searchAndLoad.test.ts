@@ -104,12 +104,24 @@ describe('the resource locator list (listSearch) against the sandbox', () => {
 	it('opens a large account on its first page and reads the next one only when scrolled to', async () => {
 		await withNumbers(230, async () => {
 			const first = await searchList('searchPhoneNumbers', credentials());
-			expect(first.results.map((r) => r.value)).toEqual(sandbox().numbers.slice(0, 100).map((n) => n.phoneNumberId));
+			expect(first.results.map((r) => r.value)).toEqual(
+				sandbox()
+					.numbers.slice(0, 100)
+					.map((n) => n.phoneNumberId),
+			);
 			expect(sandbox().count()).toBe(1);
 			const second = await searchList('searchPhoneNumbers', credentials(), undefined, first.paginationToken);
-			expect(second.results.map((r) => r.value)).toEqual(sandbox().numbers.slice(100, 200).map((n) => n.phoneNumberId));
+			expect(second.results.map((r) => r.value)).toEqual(
+				sandbox()
+					.numbers.slice(100, 200)
+					.map((n) => n.phoneNumberId),
+			);
 			const third = await searchList('searchPhoneNumbers', credentials(), undefined, second.paginationToken);
-			expect(third.results.map((r) => r.value)).toEqual(sandbox().numbers.slice(200).map((n) => n.phoneNumberId));
+			expect(third.results.map((r) => r.value)).toEqual(
+				sandbox()
+					.numbers.slice(200)
+					.map((n) => n.phoneNumberId),
+			);
 			expect(third.paginationToken).toBeUndefined();
 			expect(sandbox().count()).toBe(3);
 		});
@@ -117,7 +129,9 @@ describe('the resource locator list (listSearch) against the sandbox', () => {
 
 	it('finds every match of a filter across the pages of a large account, reading each page once', async () => {
 		await withNumbers(230, async () => {
-			const expected = sandbox().numbers.filter((n) => n.displayName === 'Brand 7').map((n) => n.phoneNumberId);
+			const expected = sandbox()
+				.numbers.filter((n) => n.displayName === 'Brand 7')
+				.map((n) => n.phoneNumberId);
 			const found: unknown[] = [];
 			let token: string | undefined;
 			do {
@@ -169,7 +183,9 @@ describe('the resource locator list (listSearch) against the sandbox', () => {
 	});
 
 	it('shows the API error, and a failed read leaves no half-read list behind', async () => {
-		await expect(searchList('searchPhoneNumbers', { ...credentials(), apiKey: 'wrong' }, 'sport')).rejects.toThrow(/Invalid or missing API key/);
+		await expect(searchList('searchPhoneNumbers', { ...credentials(), apiKey: 'wrong' }, 'sport')).rejects.toThrow(
+			/Invalid or missing API key/,
+		);
 		sandbox().inject({ type: 'status', status: 500, body: '{"status":"error","message":"boom"}' }, 1, 'list');
 		await expect(searchList('searchPhoneNumbers', credentials(), 'sport')).rejects.toThrow();
 		const { results } = await searchList('searchPhoneNumbers', credentials(), 'sport');

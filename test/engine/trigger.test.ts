@@ -18,7 +18,11 @@ describe('Agile Telecom WhatsApp Trigger: poll() through PollContext against the
 	it('stores a baseline on the first poll and emits nothing; a poll with no change returns null', async () => {
 		const poller = await newPoller();
 		expect(await poller.poll()).toBeNull();
-		expect(Object.keys((poller.staticData().snapshot as { numbers: object }).numbers)).toEqual(['waba-num-001', 'waba-num-002', 'waba-num-003']);
+		expect(Object.keys((poller.staticData().snapshot as { numbers: object }).numbers)).toEqual([
+			'waba-num-001',
+			'waba-num-002',
+			'waba-num-003',
+		]);
 		expect(await poller.poll()).toBeNull();
 	});
 
@@ -32,7 +36,13 @@ describe('Agile Telecom WhatsApp Trigger: poll() through PollContext against the
 			event: 'statusChanged',
 			phoneNumberId: 'waba-num-002',
 			displayName: 'SportZone',
-			previous: { phoneNumberId: 'waba-num-002', status: 'PENDING', qualityRating: 'UNKNOWN', messagingLimit: 'TIER_1K', displayName: 'SportZone' },
+			previous: {
+				phoneNumberId: 'waba-num-002',
+				status: 'PENDING',
+				qualityRating: 'UNKNOWN',
+				messagingLimit: 'TIER_1K',
+				displayName: 'SportZone',
+			},
 			current: {
 				phoneNumberId: 'waba-num-002',
 				phoneNumber: '+390287654321',
@@ -56,7 +66,12 @@ describe('Agile Telecom WhatsApp Trigger: poll() through PollContext against the
 		await poller.poll();
 		sandbox().updateNumber('waba-num-001', { qualityRating: 'YELLOW' });
 		const [item] = (await poller.poll())!;
-		expect(item.json).toMatchObject({ event: 'qualityRatingChanged', phoneNumberId: 'waba-num-001', direction: 'down', summary: 'ShopItalia: quality GREEN → YELLOW' });
+		expect(item.json).toMatchObject({
+			event: 'qualityRatingChanged',
+			phoneNumberId: 'waba-num-001',
+			direction: 'down',
+			summary: 'ShopItalia: quality GREEN → YELLOW',
+		});
 	});
 
 	it('reports tier changes up and down with the new capacity', async () => {
@@ -64,7 +79,11 @@ describe('Agile Telecom WhatsApp Trigger: poll() through PollContext against the
 		await poller.poll();
 		sandbox().updateNumber('waba-num-001', { messagingLimit: 'TIER_100K' });
 		const [up] = (await poller.poll())!;
-		expect(up.json).toMatchObject({ event: 'messagingLimitChanged', direction: 'up', summary: 'ShopItalia: messaging limit TIER_10K → TIER_100K (100,000 recipients per 24 h)' });
+		expect(up.json).toMatchObject({
+			event: 'messagingLimitChanged',
+			direction: 'up',
+			summary: 'ShopItalia: messaging limit TIER_10K → TIER_100K (100,000 recipients per 24 h)',
+		});
 		expect((up.json.current as Record<string, unknown>).messagingLimitCapacity).toBe(100000);
 		sandbox().updateNumber('waba-num-001', { messagingLimit: 'TIER_2K' });
 		const [down] = (await poller.poll())!;
@@ -125,21 +144,28 @@ describe('Agile Telecom WhatsApp Trigger: poll() through PollContext against the
 	});
 
 	it.each([
-		['401', () => ({ type: 'status', status: 401, body: '{"status":"fail","data":{"authentication":"Invalid or missing API key"}}' }), /Invalid or missing API key/],
+		[
+			'401',
+			() => ({ type: 'status', status: 401, body: '{"status":"fail","data":{"authentication":"Invalid or missing API key"}}' }),
+			/Invalid or missing API key/,
+		],
 		['5xx', () => ({ type: 'status', status: 500 }), /Simulated HTTP 500/],
 		['timeout', () => ({ type: 'delay', ms: 1200 }), /did not answer within 0.5 s/],
 		['bad body', () => ({ type: 'truncated' }), /not valid JSON/],
-	])('a failed poll (%s) throws a clear error, leaves the snapshot alone, and the change is emitted once later', async (_label, fault, message) => {
-		const poller = await newPoller({ ...ALL_EVENTS, options: { timeout: 500 } });
-		await poller.poll();
-		const before = JSON.stringify(poller.staticData());
-		sandbox().updateNumber('waba-num-002', { status: 'ACTIVE' });
-		sandbox().inject(fault() as never, 1);
-		await expect(poller.poll()).rejects.toThrow(message);
-		expect(JSON.stringify(poller.staticData())).toBe(before);
-		expect(events(await poller.poll())).toEqual(['statusChanged:waba-num-002']);
-		expect(await poller.poll()).toBeNull();
-	});
+	])(
+		'a failed poll (%s) throws a clear error, leaves the snapshot alone, and the change is emitted once later',
+		async (_label, fault, message) => {
+			const poller = await newPoller({ ...ALL_EVENTS, options: { timeout: 500 } });
+			await poller.poll();
+			const before = JSON.stringify(poller.staticData());
+			sandbox().updateNumber('waba-num-002', { status: 'ACTIVE' });
+			sandbox().inject(fault() as never, 1);
+			await expect(poller.poll()).rejects.toThrow(message);
+			expect(JSON.stringify(poller.staticData())).toBe(before);
+			expect(events(await poller.poll())).toEqual(['statusChanged:waba-num-002']);
+			expect(await poller.poll()).toBeNull();
+		},
+	);
 
 	it('Fetch Test Event (manual) emits a sample from real data and leaves the snapshot alone', async () => {
 		const poller = await newPoller();

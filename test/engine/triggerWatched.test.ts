@@ -11,13 +11,17 @@ const DETAIL = '/api/message-server/whatsapp/phone-numbers/';
  */
 describe('Trigger: reads what it watches', () => {
 	const { sandbox, credentials } = useSandbox();
-	const newPoller = (phoneNumberIds: string[] = []) => createPoller({ events: ALL_EVENTS, phoneNumberIds, options: { timeout: 2000 } } as never, credentials());
-	const events = (items: Array<{ json: Record<string, unknown> }> | null) => (items ?? []).map((i) => `${String(i.json.event)}:${String(i.json.phoneNumberId)}`);
+	const newPoller = (phoneNumberIds: string[] = []) =>
+		createPoller({ events: ALL_EVENTS, phoneNumberIds, options: { timeout: 2000 } } as never, credentials());
+	const events = (items: Array<{ json: Record<string, unknown> }> | null) =>
+		(items ?? []).map((i) => `${String(i.json.event)}:${String(i.json.phoneNumberId)}`);
 	/** Requests of one poll, by endpoint. */
 	const polled = async (poll: () => Promise<unknown>) => {
 		sandbox().resetLog();
 		const items = await poll();
-		const detail = sandbox().requests.filter((r) => r.endpoint === 'detail').map((r) => r.path.slice(DETAIL.length));
+		const detail = sandbox()
+			.requests.filter((r) => r.endpoint === 'detail')
+			.map((r) => r.path.slice(DETAIL.length));
 		return { items: items as Array<{ json: Record<string, unknown> }> | null, list: sandbox().count('list'), detail };
 	};
 
@@ -40,7 +44,12 @@ describe('Trigger: reads what it watches', () => {
 		expect(events(changed.items)).toEqual(['qualityRatingChanged:gen-000500']);
 		expect([changed.list, changed.detail.length]).toEqual([0, 2]);
 		// The detail endpoint's fields come with the event.
-		expect(changed.items![0].json.current).toMatchObject({ phoneNumberId: 'gen-000500', qualityRating: 'RED', nameStatus: 'APPROVED', wabaId: 'waba-acct-0' });
+		expect(changed.items![0].json.current).toMatchObject({
+			phoneNumberId: 'gen-000500',
+			qualityRating: 'RED',
+			nameStatus: 'APPROVED',
+			wabaId: 'waba-acct-0',
+		});
 		expect(events((await polled(() => poller.poll())).items)).toEqual([]);
 	});
 

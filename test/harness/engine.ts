@@ -121,7 +121,14 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		}
 		const headers = { ...(requestOptions.headers ?? {}) } as IDataObject;
 		for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
-			headers[name] = workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials }, undefined, '') as string;
+			headers[name] = workflow.expression.getSimpleParameterValue(
+				node,
+				value as string,
+				'internal',
+				{ $credentials: credentials },
+				undefined,
+				'',
+			) as string;
 		}
 		return { ...requestOptions, headers };
 	}
@@ -138,7 +145,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used by these nodes');
 	}
 
-	async getDecrypted(_data: IWorkflowExecuteAdditionalData, details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+	async getDecrypted(
+		_data: IWorkflowExecuteAdditionalData,
+		details: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
 		const data = this.credentials[details.id ?? ''] ?? this.credentials[type];
 		if (!data) throw new Error(`No test credentials for ${type}`);
 		return { ...data };
@@ -153,7 +164,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-export function additionalData(credentials: TestCredentials, credentialTypes: Map<string, ICredentialType>): IWorkflowExecuteAdditionalData {
+export function additionalData(
+	credentials: TestCredentials,
+	credentialTypes: Map<string, ICredentialType>,
+): IWorkflowExecuteAdditionalData {
 	return {
 		credentialsHelper: new TestCredentialsHelper({ agileTelecomApi: credentials }, credentialTypes),
 		executeWorkflow: async () => {
@@ -233,7 +247,18 @@ export async function runActionNode(options: RunOptions): Promise<RunResult> {
 	const node = actionNode(options.parameters, options.credentialId, options.onError, options.nodeType);
 	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes });
 	const data = additionalData(options.credentials, credentialTypes);
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf-1', name: 'test', nodes: [node], connections: {}, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), isArchived: false, activeVersionId: null } as never);
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', {
+		id: 'wf-1',
+		name: 'test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		isArchived: false,
+		activeVersionId: null,
+	} as never);
 	(data as { hooks?: ExecutionLifecycleHooks }).hooks = hooks;
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
 	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };

@@ -63,7 +63,13 @@ async function child(): Promise<void> {
 	const job = await new Promise<ProcessJob>((resolve) => process.once('message', (message) => resolve(message as ProcessJob)));
 	const runs = await Promise.all(
 		job.executions.map((items) =>
-			runActionNode({ parameters: job.parameters, credentials: job.credentials, items, onError: 'continueRegularOutput', credentialId: job.credentialId }),
+			runActionNode({
+				parameters: job.parameters,
+				credentials: job.credentials,
+				items,
+				onError: 'continueRegularOutput',
+				credentialId: job.credentialId,
+			}),
 		),
 	);
 	const outcomes: ExecutionOutcome[] = runs.map((run) => ({

@@ -21,7 +21,11 @@ import {
 import { additionalData, loadPackage, registerNodeType, type TestCredentials } from './engine';
 
 /** A programmatic test node: `run` gets the execute context and the node's input items. */
-export function testNodeType(name: string, outputs: number, run: (ctx: IExecuteFunctions, items: INodeExecutionData[]) => INodeExecutionData[][]): string {
+export function testNodeType(
+	name: string,
+	outputs: number,
+	run: (ctx: IExecuteFunctions, items: INodeExecutionData[]) => INodeExecutionData[][],
+): string {
 	const type: INodeType = {
 		description: {
 			displayName: name,
@@ -82,7 +86,18 @@ export async function runWorkflow(options: {
 	}
 	const workflow = new Workflow({ id: 'wf-2', nodes, connections, active: false, nodeTypes });
 	const data = additionalData(options.credentials, credentialTypes);
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-2', { id: 'wf-2', name: 'test', nodes, connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), isArchived: false, activeVersionId: null } as never);
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-2', {
+		id: 'wf-2',
+		name: 'test',
+		nodes,
+		connections,
+		active: false,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		isArchived: false,
+		activeVersionId: null,
+	} as never);
 	(data as { hooks?: ExecutionLifecycleHooks }).hooks = hooks;
 	const executeData: IExecuteData = { node: nodes[0], data: { main: [options.items.map((json) => ({ json }))] }, source: null };
 	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [executeData] } });

@@ -20,7 +20,12 @@ function triggerWorkflow(): any {
 		name: 'Queue mode: number changes',
 		nodes: [
 			{
-				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, events: ['statusChanged', 'qualityRatingChanged'], phoneNumberIds: [], options: {} },
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					events: ['statusChanged', 'qualityRatingChanged'],
+					phoneNumberIds: [],
+					options: {},
+				},
 				id: 'trigger',
 				name: 'Number changed',
 				type: 'n8n-nodes-agiletelecom.agileTelecomWhatsAppTrigger',
@@ -89,7 +94,8 @@ describe('n8n queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 		expect(sandbox.count('list')).toBeGreaterThan(0);
 		sandbox.updateNumber('waba-num-002', { status: 'ACTIVE' });
 		const [first] = await main.waitForExecutions(TRIGGER_ID, { min: 1, timeoutMs: 150_000 });
-		const events = (execution: any) => execution.data.resultData.runData['Number changed'][0].data.main[0].map((item: any) => [item.json.event, item.json.phoneNumberId]);
+		const events = (execution: any) =>
+			execution.data.resultData.runData['Number changed'][0].data.main[0].map((item: any) => [item.json.event, item.json.phoneNumberId]);
 		expect(events(first)).toEqual([['statusChanged', 'waba-num-002']]);
 
 		await main.stop();
@@ -107,7 +113,10 @@ describe('n8n queue mode: main + 2 workers, PostgreSQL, Redis', () => {
 	});
 
 	it('the API key is in no answer, no execution and no log line of main or the workers', async () => {
-		const logs = [readFileSync(join(world.queue.main.userFolder, 'n8n-server.log'), 'utf8'), ...world.queue.workers.map((worker) => readFileSync(worker.logFile, 'utf8'))];
+		const logs = [
+			readFileSync(join(world.queue.main.userFolder, 'n8n-server.log'), 'utf8'),
+			...world.queue.workers.map((worker) => readFileSync(worker.logFile, 'utf8')),
+		];
 		const executions = JSON.stringify(await world.queue.main.api('GET', '/api/v1/executions?includeData=true&limit=250'));
 		for (const { apiKey } of Object.values(CREDENTIALS)) {
 			for (const text of [...logs, executions]) expect(text).not.toContain(apiKey);

@@ -19,7 +19,12 @@ interface QueueMode {
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startQueueMode } = require(join(REPO_ROOT, 'scripts/n8n/queue.js')) as {
-	startQueueMode(options: { runtime: unknown; workers?: number; env?: Record<string, string>; log?: (message: string) => void }): Promise<QueueMode>;
+	startQueueMode(options: {
+		runtime: unknown;
+		workers?: number;
+		env?: Record<string, string>;
+		log?: (message: string) => void;
+	}): Promise<QueueMode>;
 };
 
 /** The two kinds of API: one counts only the requests it accepts, the stricter one also those it rejects. */
@@ -28,8 +33,18 @@ export type Kind = (typeof KINDS)[number];
 
 /** One credential (and API key) per kind of API, each pointing at its own sandbox. */
 export const CREDENTIALS: Record<Kind, { id: string; name: string; type: string; apiKey: string }> = {
-	lenient: { id: 'agileQueueLenient', name: 'Agile Telecom (lenient API)', type: 'agileTelecomApi', apiKey: 'queue-lenient-key-7d3e91-please-redact' },
-	strict: { id: 'agileQueueStrict', name: 'Agile Telecom (strict API)', type: 'agileTelecomApi', apiKey: 'queue-strict-key-2b8c44-please-redact' },
+	lenient: {
+		id: 'agileQueueLenient',
+		name: 'Agile Telecom (lenient API)',
+		type: 'agileTelecomApi',
+		apiKey: 'queue-lenient-key-7d3e91-please-redact',
+	},
+	strict: {
+		id: 'agileQueueStrict',
+		name: 'Agile Telecom (strict API)',
+		type: 'agileTelecomApi',
+		apiKey: 'queue-strict-key-2b8c44-please-redact',
+	},
 };
 
 export interface WebhookFlow {
@@ -42,14 +57,48 @@ export interface WebhookFlow {
 /** A webhook workflow: POST {"ids": [...]} → one item per ID → `nodes` → the last node's items as the answer. */
 export function webhookWorkflow(flow: WebhookFlow): any {
 	const nodes = [
-		{ parameters: { httpMethod: 'POST', path: flow.path, responseMode: 'lastNode', responseData: 'allEntries', options: {} }, id: 'hook', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: `queue-${flow.path}` },
-		{ parameters: { assignments: { assignments: [{ id: 'ids-0', name: 'id', value: '={{ $json.body.ids }}', type: 'array' }] }, options: {} }, id: 'ids', name: 'IDs', type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [240, 0] },
-		{ parameters: { fieldToSplitOut: 'id', options: {} }, id: 'split', name: 'One item per ID', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [480, 0] },
+		{
+			parameters: { httpMethod: 'POST', path: flow.path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+			id: 'hook',
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: `queue-${flow.path}`,
+		},
+		{
+			parameters: {
+				assignments: { assignments: [{ id: 'ids-0', name: 'id', value: '={{ $json.body.ids }}', type: 'array' }] },
+				options: {},
+			},
+			id: 'ids',
+			name: 'IDs',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [240, 0],
+		},
+		{
+			parameters: { fieldToSplitOut: 'id', options: {} },
+			id: 'split',
+			name: 'One item per ID',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [480, 0],
+		},
 		...flow.nodes,
 	];
 	const names = nodes.map((node) => node.name);
-	const connections = Object.fromEntries(names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
-	return { id: `queue${flow.path.replace(/[^a-zA-Z0-9]/g, '')}`, name: `Queue mode: ${flow.path}`, nodes, connections, settings: { executionOrder: 'v1' }, active: false };
+	const connections = Object.fromEntries(
+		names.slice(0, -1).map((name, i) => [name, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]),
+	);
+	return {
+		id: `queue${flow.path.replace(/[^a-zA-Z0-9]/g, '')}`,
+		name: `Queue mode: ${flow.path}`,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
 }
 
 /** Our node on each item: Get or Check Readiness, On Error: Continue. */
@@ -105,12 +154,23 @@ export async function startQueueWorld(options: QueueWorldOptions): Promise<Queue
 		const runtime = await n8nScripts.ensureN8n({ version: process.env.N8N_VERSION, log });
 		// Under jest NODE_ENV is "test"; n8n runs as it would for a user.
 		const env = { NODE_ENV: 'production' };
-		queue = options.singleProcess ? singleProcess(n8nScripts.createInstance({ runtime, log, env })) : await startQueueMode({ runtime, workers: options.workers, env, log });
+		queue = options.singleProcess
+			? singleProcess(n8nScripts.createInstance({ runtime, log, env }))
+			: await startQueueMode({ runtime, workers: options.workers, env, log });
 		queue.main.installCommunityPackage(REPO_ROOT);
 		await queue.main.importCredentials(
 			KINDS.map((kind) => {
 				const { apiKey, ...credential } = CREDENTIALS[kind];
-				return { ...credential, data: { apiKey, baseUrl: sandboxes[kind].baseUrl, plan: 'custom', requestsPerSecond: options.plan.perSecond, requestsPerMinute: options.plan.perMinute } };
+				return {
+					...credential,
+					data: {
+						apiKey,
+						baseUrl: sandboxes[kind].baseUrl,
+						plan: 'custom',
+						requestsPerSecond: options.plan.perSecond,
+						requestsPerMinute: options.plan.perMinute,
+					},
+				};
 			}),
 		);
 		const workflows = options.workflows(sandboxes);

@@ -23,10 +23,13 @@ async function main(): Promise<void> {
 	const baseUrl = await sandbox.start();
 	const activateAfter = option('activate-after');
 	if (activateAfter && !count) {
-		setTimeout(() => {
-			sandbox.updateNumber('waba-num-002', { status: 'ACTIVE', qualityRating: 'GREEN', nameStatus: 'APPROVED' });
-			console.log('waba-num-002 (SportZone) is now ACTIVE / GREEN');
-		}, Number(activateAfter) * 1000);
+		setTimeout(
+			() => {
+				sandbox.updateNumber('waba-num-002', { status: 'ACTIVE', qualityRating: 'GREEN', nameStatus: 'APPROVED' });
+				console.log('waba-num-002 (SportZone) is now ACTIVE / GREEN');
+			},
+			Number(activateAfter) * 1000,
+		);
 	}
 	console.log(`Agile Telecom API sandbox listening on ${baseUrl} (${sandbox.numbers.length} numbers)`);
 	console.log('Point an "Agile Telecom API" credential at it:');

@@ -177,7 +177,11 @@ export class ApiSandbox {
 		const url = new URL(unprefixed, 'http://sandbox');
 		const rawPath = unprefixed.split('?')[0];
 		const endpoint: RecordedRequest['endpoint'] =
-			url.pathname === LIST_PATH ? 'list' : rawPath.startsWith(`${LIST_PATH}/`) && rawPath.slice(LIST_PATH.length + 1).split('/').length === 1 ? 'detail' : 'other';
+			url.pathname === LIST_PATH
+				? 'list'
+				: rawPath.startsWith(`${LIST_PATH}/`) && rawPath.slice(LIST_PATH.length + 1).split('/').length === 1
+					? 'detail'
+					: 'other';
 		const record: RecordedRequest = {
 			method: req.method ?? 'GET',
 			endpoint,
@@ -209,7 +213,12 @@ export class ApiSandbox {
 		if (limit.retryAfter > 0) {
 			return send(
 				429,
-				{ status: 429, error: 'Too Many Requests', message: `Rate limit exceeded. Please retry after ${limit.retryAfter} seconds.`, retryAfter: limit.retryAfter },
+				{
+					status: 429,
+					error: 'Too Many Requests',
+					message: `Rate limit exceeded. Please retry after ${limit.retryAfter} seconds.`,
+					retryAfter: limit.retryAfter,
+				},
 				{ ...rateHeaders, 'Retry-After': limit.retryAfter },
 			);
 		}
@@ -254,16 +263,30 @@ export class ApiSandbox {
 		};
 		switch (fault.type) {
 			case 'status':
-				return answer(fault.status, fault.body ?? JSON.stringify({ status: 'error', message: `Simulated HTTP ${fault.status}` }), 'application/json', fault.headers);
+				return answer(
+					fault.status,
+					fault.body ?? JSON.stringify({ status: 'error', message: `Simulated HTTP ${fault.status}` }),
+					'application/json',
+					fault.headers,
+				);
 			case 'rateLimit':
 				return answer(
 					429,
-					JSON.stringify({ status: 429, error: 'Too Many Requests', message: `Rate limit exceeded. Please retry after ${fault.retryAfter} seconds.`, retryAfter: fault.retryAfter }),
+					JSON.stringify({
+						status: 429,
+						error: 'Too Many Requests',
+						message: `Rate limit exceeded. Please retry after ${fault.retryAfter} seconds.`,
+						retryAfter: fault.retryAfter,
+					}),
 					'application/json',
 					{ 'Retry-After': fault.retryAfter },
 				);
 			case 'html':
-				return answer(fault.status, '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>', 'text/html');
+				return answer(
+					fault.status,
+					'<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>',
+					'text/html',
+				);
 			case 'truncated':
 				return answer(200, JSON.stringify({ phoneNumbers: this.numbers, total: this.numbers.length }).slice(0, 60));
 			case 'empty':
@@ -271,7 +294,10 @@ export class ApiSandbox {
 			case 'body':
 				return answer(fault.status ?? 200, fault.body, fault.contentType);
 			case 'echoKey':
-				return answer(fault.status, JSON.stringify({ status: 'fail', data: { authentication: `Key ${String(req.headers['x-api-key'])} is not valid here` } }));
+				return answer(
+					fault.status,
+					JSON.stringify({ status: 'fail', data: { authentication: `Key ${String(req.headers['x-api-key'])} is not valid here` } }),
+				);
 			case 'drop':
 				record.status = -1;
 				req.socket.destroy();

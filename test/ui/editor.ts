@@ -110,7 +110,10 @@ export class Editor {
 
 	/** Switches the output to its JSON view, where nested values (arrays of reasons, objects) show in full. */
 	async showOutputAsJson(): Promise<void> {
-		await this.page.locator('[data-test-id="output-panel"] [data-test-id="ndv-run-data-display-mode"]').getByText('JSON', { exact: true }).click();
+		await this.page
+			.locator('[data-test-id="output-panel"] [data-test-id="ndv-run-data-display-mode"]')
+			.getByText('JSON', { exact: true })
+			.click();
 	}
 
 	rlcItems(): Locator {

@@ -66,7 +66,11 @@ function steps(owner: { email: string; password: string }): Step[] {
 				const categories = page.locator('[data-test-id="node-creator-category-item"]');
 				await eventually(
 					() => categories.allInnerTexts(),
-					(seen) => assert.deepEqual(seen.map((text) => text.trim()), ['Actions (4)', 'Triggers (5)']),
+					(seen) =>
+						assert.deepEqual(
+							seen.map((text) => text.trim()),
+							['Actions (4)', 'Triggers (5)'],
+						),
 				);
 				const actions = await eventually(
 					() => page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]').allInnerTexts(),
@@ -90,7 +94,10 @@ function steps(owner: { email: string; password: string }): Step[] {
 					(seen) => {
 						assert.equal(seen.length, 3, `three numbers, saw ${JSON.stringify(seen)}`);
 						for (const state of ['ACTIVE · GREEN · TIER_10K', 'PENDING · UNKNOWN · TIER_1K', 'ACTIVE · GREEN · TIER_100K']) {
-							assert.ok(seen.some((label) => label.includes(state)), `"${state}" readable in ${JSON.stringify(seen)}`);
+							assert.ok(
+								seen.some((label) => label.includes(state)),
+								`"${state}" readable in ${JSON.stringify(seen)}`,
+							);
 						}
 					},
 				);
@@ -133,7 +140,10 @@ function steps(owner: { email: string; password: string }): Step[] {
 				const { page } = editor;
 				await editor.openWorkflow('agileExample04');
 				await editor.openNode('Number changed');
-				await page.getByRole('button', { name: /Fetch Test Event/i }).first().click();
+				await page
+					.getByRole('button', { name: /Fetch Test Event/i })
+					.first()
+					.click();
 				await editor.showOutputAsJson();
 				await eventually(
 					() => editor.outputText(),
@@ -176,7 +186,9 @@ function credentialSteps(): Step[] {
 		await page.goto(`${editor.baseUrl}/home/credentials/agileTelecomSandbox`);
 		const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
 		await dialog.waitFor();
-		const key = dialog.locator('[data-test-id="parameter-input-apiKey"] input, [data-test-id="parameter-input-field"][title*="apiKey"]').first();
+		const key = dialog
+			.locator('[data-test-id="parameter-input-apiKey"] input, [data-test-id="parameter-input-field"][title*="apiKey"]')
+			.first();
 		await key.fill(apiKey);
 		await page.locator('[data-test-id="credential-save-button"]').click();
 		// A failed test shows "Couldn't connect with these settings"; the reason is behind "More details".
@@ -191,7 +203,10 @@ function credentialSteps(): Step[] {
 		);
 	};
 	return [
-		['credential Test with a wrong key: the plain-words 401 message', testWith('wrong-key', /The API key is wrong or no longer active: check it in the Qlara dashboard/)],
+		[
+			'credential Test with a wrong key: the plain-words 401 message',
+			testWith('wrong-key', /The API key is wrong or no longer active: check it in the Qlara dashboard/),
+		],
 		[
 			'credential Test with a key without WhatsApp permission: the 403 message',
 			testWith(NO_WHATSAPP_API_KEY, /The API key works but has no permission for WhatsApp numbers/),

@@ -1,10 +1,4 @@
-import {
-	campaignAction,
-	chooseForCampaign,
-	evaluateReadiness,
-	qualityAtLeast,
-	type PhoneNumber,
-} from '../../nodes/shared/numberState';
+import { campaignAction, chooseForCampaign, evaluateReadiness, qualityAtLeast, type PhoneNumber } from '../../nodes/shared/numberState';
 
 const ready: PhoneNumber = {
 	phoneNumberId: 'n1',
@@ -47,7 +41,11 @@ describe('evaluateReadiness', () => {
 	});
 
 	it('gives one reason per failed check, each citing the fact and the threshold', () => {
-		const { ready: ok, reasons, action } = evaluateReadiness(
+		const {
+			ready: ok,
+			reasons,
+			action,
+		} = evaluateReadiness(
 			{ ...ready, status: 'PENDING', qualityRating: 'RED', messagingLimit: 'TIER_1K', accountMode: 'SANDBOX' },
 			criteria,
 		);

@@ -14,8 +14,19 @@ const FILTERED_RESULTS = 10;
 
 function matches(number: PhoneNumber, needle: string): boolean {
 	if (needle === '') return true;
-	const fields = [number.displayName, number.verifiedName, number.phoneNumber, number.phoneNumberId, number.status, number.qualityRating, number.messagingLimit];
-	const haystack = fields.map((field) => (field === undefined || field === null ? '' : String(field))).join('\n').toLowerCase();
+	const fields = [
+		number.displayName,
+		number.verifiedName,
+		number.phoneNumber,
+		number.phoneNumberId,
+		number.status,
+		number.qualityRating,
+		number.messagingLimit,
+	];
+	const haystack = fields
+		.map((field) => (field === undefined || field === null ? '' : String(field)))
+		.join('\n')
+		.toLowerCase();
 	// "+39 02 1234" finds +39021234…: people type numbers with spaces.
 	return haystack.includes(needle) || haystack.includes(needle.replace(/\s+/g, ''));
 }

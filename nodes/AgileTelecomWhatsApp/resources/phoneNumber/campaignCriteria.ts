@@ -35,10 +35,14 @@ export function campaignCriteriaFields(operations: string[]): INodeProperties[] 
 export function readCampaignCriteria(ctx: IExecuteSingleFunctions): CampaignCriteria {
 	const recipients = Number(ctx.getNodeParameter('recipients', 0));
 	if (!Number.isInteger(recipients) || recipients < 1) {
-		throw new NodeOperationError(ctx.getNode(), `Recipients must be a whole number of at least 1 (got ${String(ctx.getNodeParameter('recipients', ''))})`, {
-			itemIndex: ctx.getItemIndex(),
-			description: 'Set Recipients to the number of unique recipients planned in the next 24 hours',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Recipients must be a whole number of at least 1 (got ${String(ctx.getNodeParameter('recipients', ''))})`,
+			{
+				itemIndex: ctx.getItemIndex(),
+				description: 'Set Recipients to the number of unique recipients planned in the next 24 hours',
+			},
+		);
 	}
 	const minQualityRating = ctx.getNodeParameter('minQualityRating', 'GREEN') === 'YELLOW' ? 'YELLOW' : 'GREEN';
 	return { recipients, minQualityRating: minQualityRating as MinQualityRating };

@@ -1,18 +1,18 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import {
-	type CampaignCriteria,
-	chooseForCampaign,
-	describeNumber,
-	withReadiness,
-} from '../../../shared/numberState';
+import { type CampaignCriteria, chooseForCampaign, describeNumber, withReadiness } from '../../../shared/numberState';
 import { formatCapacity } from '../../../shared/tiers';
 import { readAllPhoneNumbers } from '../../../shared/transport';
 import { operationRouting } from '../../operationRouting';
 import { readCampaignCriteria } from './campaignCriteria';
 
-function noFitMessage(criteria: CampaignCriteria, nameContains: string, choice: ReturnType<typeof chooseForCampaign>, total: number): string {
+function noFitMessage(
+	criteria: CampaignCriteria,
+	nameContains: string,
+	choice: ReturnType<typeof chooseForCampaign>,
+	total: number,
+): string {
 	const campaign = `a campaign of ${formatCapacity(criteria.recipients)} recipients (quality ${criteria.minQualityRating === 'GREEN' ? 'GREEN' : 'GREEN or YELLOW'})`;
 	if (choice.candidates === 0) {
 		return nameContains.trim()

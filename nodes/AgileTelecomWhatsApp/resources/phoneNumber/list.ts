@@ -100,7 +100,7 @@ export const listFields: INodeProperties[] = [
 				name: 'qualityRating',
 				type: 'multiOptions',
 				default: [],
-				description: "Only numbers with one of these Meta quality ratings",
+				description: 'Only numbers with one of these Meta quality ratings',
 				options: QUALITY_RATINGS.map((rating) => ({ name: rating, value: rating })),
 			},
 			{
