@@ -242,16 +242,14 @@ export async function searchList(method: string, credentials: TestCredentials, f
 }
 
 /** Runs one Agile Telecom WhatsApp node on the given items with n8n's WorkflowExecute. */
-export async function runActionNode(options: RunOptions): Promise<RunResult> {
-	const { nodeTypes, credentialTypes } = await loadPackage();
-	const node = actionNode(options.parameters, options.credentialId, options.onError, options.nodeType);
-	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes });
-	const data = additionalData(options.credentials, credentialTypes);
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', {
-		id: 'wf-1',
+/** The lifecycle hooks the engine expects on a manual run of `workflow` (none of them is listened to). */
+export function attachHooks(data: IWorkflowExecuteAdditionalData, workflow: Workflow): void {
+	const { id, nodes, connectionsBySourceNode: connections } = workflow;
+	(data as { hooks?: ExecutionLifecycleHooks }).hooks = new ExecutionLifecycleHooks('manual', `exec-${id}`, {
+		id,
 		name: 'test',
-		nodes: [node],
-		connections: {},
+		nodes: Object.values(nodes),
+		connections,
 		active: false,
 		settings: {},
 		createdAt: new Date(),
@@ -259,7 +257,14 @@ export async function runActionNode(options: RunOptions): Promise<RunResult> {
 		isArchived: false,
 		activeVersionId: null,
 	} as never);
-	(data as { hooks?: ExecutionLifecycleHooks }).hooks = hooks;
+}
+
+export async function runActionNode(options: RunOptions): Promise<RunResult> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const node = actionNode(options.parameters, options.credentialId, options.onError, options.nodeType);
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes });
+	const data = additionalData(options.credentials, credentialTypes);
+	attachHooks(data, workflow);
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
 	const executeData: IExecuteData = { node, data: { main: [items] }, source: null };
 	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [executeData] } });

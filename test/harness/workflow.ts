@@ -3,7 +3,7 @@
  * for what one node alone cannot show: what a later node does to the items, a node that runs twice in one
  * execution.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { WorkflowExecute } from 'n8n-core';
 import {
 	createRunExecutionData,
 	type IConnections,
@@ -18,7 +18,7 @@ import {
 	Workflow,
 } from 'n8n-workflow';
 
-import { additionalData, loadPackage, registerNodeType, type TestCredentials } from './engine';
+import { additionalData, attachHooks, loadPackage, registerNodeType, type TestCredentials } from './engine';
 
 /** A programmatic test node: `run` gets the execute context and the node's input items. */
 export function testNodeType(
@@ -86,19 +86,7 @@ export async function runWorkflow(options: {
 	}
 	const workflow = new Workflow({ id: 'wf-2', nodes, connections, active: false, nodeTypes });
 	const data = additionalData(options.credentials, credentialTypes);
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-2', {
-		id: 'wf-2',
-		name: 'test',
-		nodes,
-		connections,
-		active: false,
-		settings: {},
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		isArchived: false,
-		activeVersionId: null,
-	} as never);
-	(data as { hooks?: ExecutionLifecycleHooks }).hooks = hooks;
+	attachHooks(data, workflow);
 	const executeData: IExecuteData = { node: nodes[0], data: { main: [options.items.map((json) => ({ json }))] }, source: null };
 	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [executeData] } });
 	return await new WorkflowExecute(data, 'manual', runExecutionData).processRunExecutionData(workflow);
