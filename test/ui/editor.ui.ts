@@ -196,7 +196,12 @@ function credentialSteps(): Step[] {
 		const details = page.getByText('More details');
 		await eventually(
 			async () => {
-				if (await details.first().isVisible()) await details.first().click();
+				// The verdict of the previous key may be replaced while we click it: look again next round.
+				if (await details.first().isVisible())
+					await details
+						.first()
+						.click({ timeout: 2_000 })
+						.catch(() => undefined);
 				return await page.locator('body').innerText();
 			},
 			(seen) => assert.match(seen, expected),
