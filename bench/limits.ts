@@ -9,6 +9,7 @@ import './env';
 import { generateNumbers } from '../test/sandbox/data';
 import { ApiSandbox } from '../test/sandbox/server';
 import { registerNodeType, runActionNode } from '../test/harness/engine';
+import { customPlanCredentials } from '../test/harness/fixtures';
 import { PLAIN_NODE_TYPE, PlainDeclarativeGet } from './plainDeclarativeNode';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 500);
@@ -41,15 +42,8 @@ async function measure(
 	apiKey: string,
 	run: (credentials: Record<string, unknown>) => ReturnType<typeof runActionNode>,
 ): Promise<Row> {
-	sandbox.addApiKey(apiKey);
+	const credentials = customPlanCredentials(sandbox, apiKey, PLAN);
 	sandbox.resetLog();
-	const credentials = {
-		apiKey,
-		baseUrl: sandbox.baseUrl,
-		plan: 'custom',
-		requestsPerSecond: PLAN.perSecond,
-		requestsPerMinute: PLAN.perMinute,
-	};
 	const started = performance.now();
 	const result = await run(credentials);
 	const wallMs = performance.now() - started;

@@ -5,9 +5,8 @@
  */
 import { createHash } from 'crypto';
 
-import { CREDENTIAL_TYPE } from './constants';
 import type { PhoneNumber } from './numberState';
-import { type ApiContext, normalizeBaseUrl, readPhoneNumberPages } from './transport';
+import { type ApiContext, connectionOf, readPhoneNumberPages } from './transport';
 
 /** How long a read list serves searches: long enough for a round of typing, short enough to stay current. */
 export const LIST_CACHE_TTL_MS = 60_000;
@@ -31,13 +30,13 @@ export const listCacheClock = { now: (): number => Date.now() };
 
 /** Credential ID, base URL and a hash of the key: a changed key or URL never sees the old list. */
 async function keyOf(ctx: ApiContext): Promise<string> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-	const secret = createHash('sha256')
-		.update(String(credentials.apiKey ?? ''))
+	// The pacer's key (credential and base URL), narrowed by the API key, which the pacer does not need.
+	const { pacerKey, secret } = await connectionOf(ctx);
+	const keyHash = createHash('sha256')
+		.update(secret ?? '')
 		.digest('hex')
 		.slice(0, 16);
-	return `${reference?.id ?? reference?.name ?? 'default'}@${normalizeBaseUrl(credentials.baseUrl)}#${secret}`;
+	return `${pacerKey}#${keyHash}`;
 }
 
 function dropExpired(now: number): void {

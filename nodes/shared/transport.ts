@@ -73,7 +73,7 @@ function rateLimitOf(credentials: ICredentialDataDecryptedObject): RateLimit {
 	return RATE_LIMIT_PLANS.production;
 }
 
-async function connectionOf(ctx: ApiContext): Promise<Connection> {
+export async function connectionOf(ctx: ApiContext): Promise<Connection> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	const baseUrl = normalizeBaseUrl(credentials.baseUrl);

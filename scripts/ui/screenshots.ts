@@ -62,13 +62,7 @@ async function main(): Promise<void> {
 		await shot(editor, 'campaign-gate.png');
 
 		// The trigger's test event, in example 4.
-		await editor.openWorkflow('agileExample04');
-		await editor.openNode('Number changed');
-		await page
-			.getByRole('button', { name: /Fetch Test Event/i })
-			.first()
-			.click();
-		await editor.showOutputAsJson();
+		await editor.fetchTriggerTestEvent();
 		await page.getByText('"previous"', { exact: false }).first().waitFor();
 		await page.waitForTimeout(1000);
 		await shot(editor, 'trigger-test-event.png');

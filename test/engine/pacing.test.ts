@@ -2,7 +2,7 @@ import { generateNumbers, uc025Numbers } from '../sandbox/data';
 import { ApiSandbox, type RecordedRequest, SANDBOX_API_KEY } from '../sandbox/server';
 import { runInProcesses } from '../harness/processes';
 import { runActionNode } from '../harness/engine';
-import { capturedLogLines, expectNoSecret, getParams, readinessParams } from '../harness/fixtures';
+import { capturedLogLines, customPlanCredentials, expectNoSecret, getParams, readinessParams } from '../harness/fixtures';
 
 /**
  * One key shared by several n8n processes (as queue-mode workers share it), each with its own pacer and
@@ -32,14 +32,7 @@ describe.each([
 
 	it('3 executions × 25 items split over 2 processes: every item answered once, in order, paired; the plan held', async () => {
 		const apiKey = `key-shared-by-processes-${String(countRejected)}`;
-		sandbox.addApiKey(apiKey);
-		const credentials = {
-			apiKey,
-			baseUrl: sandbox.baseUrl,
-			plan: 'custom',
-			requestsPerSecond: PLAN.perSecond,
-			requestsPerMinute: PLAN.perMinute,
-		};
+		const credentials = customPlanCredentials(sandbox, apiKey, PLAN);
 		// A number per item: items naming the same number share one read per run, which would leave nothing to pace.
 		const items = generateNumbers(25, 'paced').map((number) => ({ id: String(number.phoneNumberId) }));
 		const { outcomes } = await runInProcesses([
@@ -74,14 +67,7 @@ describe('another client on the same key', () => {
 
 	it('leaves room for a script that takes half the plan: few 429s, nothing lost', async () => {
 		const apiKey = 'key-shared-with-a-script';
-		sandbox.addApiKey(apiKey);
-		const credentials = {
-			apiKey,
-			baseUrl: sandbox.baseUrl,
-			plan: 'custom',
-			requestsPerSecond: PLAN.perSecond,
-			requestsPerMinute: PLAN.perMinute,
-		};
+		const credentials = customPlanCredentials(sandbox, apiKey, PLAN);
 		// The script: 5 requests a second, evenly, while the node runs.
 		let running = true;
 		const script = (async () => {

@@ -1,7 +1,7 @@
 import { generateNumbers, uc025Numbers } from '../sandbox/data';
 import { SANDBOX_API_KEY } from '../sandbox/server';
 import { runActionNode } from '../harness/engine';
-import { expectNoSecret, getParams, useSandbox } from '../harness/fixtures';
+import { customPlanCredentials, expectNoSecret, getParams, useSandbox } from '../harness/fixtures';
 
 /**
  * The limiter, end to end: the sandbox enforces a small custom plan and answers 429 above it.
@@ -11,17 +11,14 @@ import { expectNoSecret, getParams, useSandbox } from '../harness/fixtures';
  */
 const STRAY_429S = 6;
 describe('requests stay under the plan across items and concurrent executions', () => {
-	const { sandbox, credentials } = useSandbox({ rateLimit: { perSecond: 5, perMinute: 1000 } });
+	const { sandbox } = useSandbox({ rateLimit: { perSecond: 5, perMinute: 1000 } });
 	// Each test uses its own key: the sandbox counts per key, the node paces per credential.
 	// Distinct numbers: items naming the same number share one read, which would leave nothing to pace.
 	const distinctIds = (count: number) => generateNumbers(count, 'paced').map((n) => ({ id: String(n.phoneNumberId) }));
 	beforeEach(() => {
 		sandbox().numbers = [...uc025Numbers(), ...generateNumbers(30, 'paced')];
 	});
-	const custom = (apiKey: string) => {
-		sandbox().addApiKey(apiKey);
-		return { ...credentials(), apiKey, plan: 'custom', requestsPerSecond: 5, requestsPerMinute: 1000 };
-	};
+	const custom = (apiKey: string) => customPlanCredentials(sandbox(), apiKey, { perSecond: 5, perMinute: 1000 });
 
 	it('30 items through Get: paced (at most a stray 429), every item answered in order', async () => {
 		const items = distinctIds(30);

@@ -70,3 +70,13 @@ export function capturedLogLines(): string[] {
 export function ids(result: RunResult): unknown[] {
 	return result.items.map((item) => item.json.phoneNumberId);
 }
+
+/** A credential on a custom plan for `apiKey`, which the sandbox is told to accept. */
+export function customPlanCredentials(
+	sandbox: ApiSandbox,
+	apiKey: string,
+	plan: { perSecond: number; perMinute: number },
+): TestCredentials {
+	sandbox.addApiKey(apiKey);
+	return { apiKey, baseUrl: sandbox.baseUrl, plan: 'custom', requestsPerSecond: plan.perSecond, requestsPerMinute: plan.perMinute };
+}

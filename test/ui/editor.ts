@@ -116,6 +116,17 @@ export class Editor {
 			.click();
 	}
 
+	/** Opens the trigger of the onboarding example and fetches a test event, shown as JSON. */
+	async fetchTriggerTestEvent(): Promise<void> {
+		await this.openWorkflow('agileExample04');
+		await this.openNode('Number changed');
+		await this.page
+			.getByRole('button', { name: /Fetch Test Event/i })
+			.first()
+			.click();
+		await this.showOutputAsJson();
+	}
+
 	rlcItems(): Locator {
 		return this.page.locator('[data-test-id="rlc-item"]');
 	}

@@ -137,14 +137,7 @@ function steps(owner: { email: string; password: string }): Step[] {
 		[
 			'trigger: Fetch Test Event shows one item with event, previous and current',
 			async (editor) => {
-				const { page } = editor;
-				await editor.openWorkflow('agileExample04');
-				await editor.openNode('Number changed');
-				await page
-					.getByRole('button', { name: /Fetch Test Event/i })
-					.first()
-					.click();
-				await editor.showOutputAsJson();
+				await editor.fetchTriggerTestEvent();
 				await eventually(
 					() => editor.outputText(),
 					(seen) => {
@@ -152,7 +145,7 @@ function steps(owner: { email: string; password: string }): Step[] {
 					},
 				);
 				await eventually(
-					() => page.locator('[data-test-id="output-panel"]').innerText(),
+					() => editor.page.locator('[data-test-id="output-panel"]').innerText(),
 					(seen) => assert.match(seen, /\b1 item\b/),
 				);
 			},
