@@ -225,11 +225,13 @@ export async function readsOfCredential(ctx: ApiContext): Promise<SharedReads> {
 	}
 	const current = entry;
 	const failing = async <T>(pending: Promise<T>): Promise<T> => {
+		let answered = false;
 		try {
-			return await pending;
-		} catch (error) {
-			current.failed = true;
-			throw error;
+			const value = await pending;
+			answered = true;
+			return value;
+		} finally {
+			if (!answered) current.failed = true;
 		}
 	};
 	return {
