@@ -87,6 +87,8 @@ export function customPlanCredentials(
  */
 export function fakeDateOnly(): void {
 	jest.useFakeTimers({
+		// The faked Date still moves on with real time: the pacer's windows keep opening.
+		advanceTimers: true,
 		doNotFake: [
 			'hrtime',
 			'nextTick',
