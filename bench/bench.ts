@@ -39,7 +39,17 @@ import {
 	type Rpc,
 	type TimingResult,
 } from './rows';
-import { ITEMS, productionFloorMs, readsChildMain, type ReadsResult, type ReadsSpec, runReadsRow, startReadsSandboxes } from './readsRows';
+import {
+	ITEMS,
+	LIST_ITEMS,
+	type ListJob,
+	productionFloorMs,
+	readsChildMain,
+	type ReadsResult,
+	type ReadsSpec,
+	runReadsRow,
+	startReadsSandboxes,
+} from './readsRows';
 import { generateNumbers } from '../test/sandbox/data';
 
 const ROOT = resolve(__dirname, '../..');
@@ -596,6 +606,38 @@ async function readsSection(): Promise<void> {
 			[
 				"pacing off (custom plan), 0 ms latency; polls after the first (the first reads the list: baseline and the list's page count)",
 				"the trigger reads the detail endpoint while it watches fewer numbers than the list's pages at its last list read (here 100), else the list; the HTTP Request rows count only the peer's reads (it would also need a node to compare with the last poll)",
+			],
+		);
+		const listLines: string[][] = [];
+		const jobs: Array<[ListJob, string]> = [
+			['choose', `Choose for Campaign × ${LIST_ITEMS.choose} items (each its own recipients and brand)`],
+			['list', `List × ${LIST_ITEMS.list} items, Return All, each its own status filter`],
+			['dropdown', "the trigger's dropdown opened twice within a minute"],
+		];
+		for (const [job, name] of jobs) {
+			const node = await row({ kind: 'lists', client: 'node', job, runs });
+			// The peer reads the whole list per item: 1 timed run (10,000 requests for the Choose row).
+			const peer = await row({ kind: 'lists', client: 'http', job, runs: 1 });
+			const peerFloor = productionFloorMs(peer.requests[0]);
+			listLines.push([
+				name,
+				perRun(node),
+				fmtMs(median(node.times)),
+				'100',
+				fmtInt(peer.requests[0]),
+				`${fmtMs(median(peer.times))} unpaced; ≥ ${fmtMs(peerFloor)} under the plan`,
+			]);
+		}
+		print(
+			'9c. The list read by many items, over an account of 10,000 numbers (100 pages)',
+			table(
+				['what', 'this node: requests', 'this node: wall time', 'minimum', 'HTTP Request: requests', 'HTTP Request: wall time'],
+				listLines,
+			),
+			[
+				'this node under the Production plan (it paces itself: 50 requests/s), 0 ms latency, median of the timed runs after a warm-up run; each timed dropdown row uses a credential of its own (no copy from the warm-up)',
+				'HTTP Request: the whole list per input item (Pagination option, pages of 100), as a workflow without this node does it before filtering or choosing; run unpaced against a sandbox without a rate limit, one timed run; its time under the plan is computed as in 9a',
+				'minimum: the pages of the list, read once',
 			],
 		);
 	} finally {

@@ -11,13 +11,13 @@ import type { IDataObject } from 'n8n-workflow';
 import { generateNumbers, LIST_FIELDS } from '../test/sandbox/data';
 import type * as ListModule from '../nodes/AgileTelecomWhatsApp/resources/phoneNumber/list';
 import type * as ChangesModule from '../nodes/AgileTelecomWhatsAppTrigger/numberChanges';
-import type * as StateModule from '../nodes/shared/numberState';
+import type * as OutputModule from '../nodes/shared/numberOutput';
 
 const dist = resolve(__dirname, '../../dist/nodes');
 // The built package as n8n loads it, typed from the sources.
 const loadBuilt = createRequire(__filename);
 const { filterTest } = loadBuilt(`${dist}/AgileTelecomWhatsApp/resources/phoneNumber/list.js`) as typeof ListModule;
-const { withTierFields } = loadBuilt(`${dist}/shared/numberState.js`) as typeof StateModule;
+const { withTierFields } = loadBuilt(`${dist}/shared/numberOutput.js`) as typeof OutputModule;
 const { diffSnapshot, takeSnapshot, CHANGE_EVENTS } = loadBuilt(
 	`${dist}/AgileTelecomWhatsAppTrigger/numberChanges.js`,
 ) as typeof ChangesModule;

@@ -7,6 +7,9 @@
  *     it), against HTTP Request GETting each item's number.
  *   - one poll of a trigger watching 2 of 10,000 numbers, and watching none (the list), against HTTP
  *     Request reading the list with its Pagination option, or GETting the 2 numbers.
+ *   - the list read by many items over 10,000 numbers: Choose for Campaign × 100 items, List × 20 items
+ *     with different filters, and the trigger's dropdown opened twice, against HTTP Request reading the
+ *     whole list (Pagination option) for each item, or for each opening.
  * Each row runs in a fresh child process: one warm-up run, then `runs` timed runs; the child asks the
  * parent for the sandbox's request count around each timed run.
  */
@@ -30,7 +33,14 @@ const HTTP_VERSION = 4.2;
 
 export type ReadsSpec =
 	| { kind: 'items'; client: 'node' | 'http'; operation: 'get' | 'checkReadiness'; runs: number }
-	| { kind: 'poll'; client: 'node' | 'httpList' | 'httpDetails'; watch: number; runs: number };
+	| { kind: 'poll'; client: 'node' | 'httpList' | 'httpDetails'; watch: number; runs: number }
+	| { kind: 'lists'; client: 'node' | 'http'; job: ListJob; runs: number };
+
+/** What reads the list: Choose for Campaign items, List items, or the trigger's dropdown opened twice. */
+export type ListJob = 'choose' | 'list' | 'dropdown';
+/** Input items per list job (the dropdown: openings). */
+export const LIST_ITEMS: Record<ListJob, number> = { choose: 100, list: 20, dropdown: 2 };
+const LIST_STATUSES = ['ACTIVE', 'PENDING', 'FLAGGED', 'CONNECTED'];
 
 export interface ReadsResult {
 	times: number[];
@@ -78,11 +88,12 @@ const keyHeader = {
 type RunOnce = () => Promise<number>;
 
 async function prepare(spec: ReadsSpec, baseUrl: string): Promise<{ runOnce: RunOnce; httpRequestNode?: string }> {
-	const { runActionNode, createPoller, registerNodeType } = await import('../test/harness/engine');
+	const { runActionNode, createPoller, registerNodeType, loadTriggerOptions } = await import('../test/harness/engine');
 	const { runWorkflow, outputOf } = await import('../test/harness/workflow');
 	const production = { apiKey: SANDBOX_API_KEY, baseUrl, plan: 'production' };
 	const unpaced = { apiKey: SANDBOX_API_KEY, baseUrl, plan: 'custom', requestsPerSecond: 100_000, requestsPerMinute: 1_000_000 };
 	let httpRequestNode: string | undefined;
+	const httpList = httpListParameters(baseUrl);
 	/** Runs the HTTP Request node; returns the numbers it read (a list page is one item holding its page). */
 	const http = async (parameters: Record<string, unknown>, items: IDataObject[]): Promise<number> => {
 		const run = await runWorkflow({
@@ -136,6 +147,8 @@ async function prepare(spec: ReadsSpec, baseUrl: string): Promise<{ runOnce: Run
 			},
 		};
 	}
+	if (spec.kind === 'lists')
+		return { ...(await prepareLists(spec, production, httpList, http, runActionNode, loadTriggerOptions)), httpRequestNode };
 	const watched = WATCHED.slice(0, spec.watch);
 	if (spec.client === 'node') {
 		const poller = await createPoller(
@@ -164,7 +177,20 @@ async function prepare(spec: ReadsSpec, baseUrl: string): Promise<{ runOnce: Run
 			httpRequestNode,
 		};
 	}
-	const parameters = {
+	const parameters = httpList;
+	return {
+		runOnce: async () => {
+			const read = await http(parameters, [{}]);
+			if (read !== 10_000) throw new Error(`the HTTP Request node read ${read} numbers of 10,000`);
+			return read;
+		},
+		httpRequestNode,
+	};
+}
+
+/** HTTP Request reading the whole list with its Pagination option, pages of 100. */
+function httpListParameters(baseUrl: string): Record<string, unknown> {
+	return {
 		method: 'GET',
 		url: `${baseUrl}${LIST_PATH}`,
 		sendQuery: true,
@@ -183,13 +209,69 @@ async function prepare(spec: ReadsSpec, baseUrl: string): Promise<{ runOnce: Run
 			},
 		},
 	};
+}
+
+type Harness = typeof import('../test/harness/engine');
+
+/** The list rows: this node (one read per run, or per credential for a minute) or HTTP Request reading the list per item. */
+async function prepareLists(
+	spec: Extract<ReadsSpec, { kind: 'lists' }>,
+	credentials: { apiKey: string; baseUrl: string; plan: string },
+	httpList: Record<string, unknown>,
+	http: (parameters: Record<string, unknown>, items: IDataObject[]) => Promise<number>,
+	runActionNode: Harness['runActionNode'],
+	loadTriggerOptions: Harness['loadTriggerOptions'],
+): Promise<{ runOnce: RunOnce }> {
+	const count = LIST_ITEMS[spec.job];
+	if (spec.client === 'http') {
+		const items = Array.from({ length: count }, () => ({}));
+		return {
+			runOnce: async () => {
+				const read = await http(httpList, items);
+				if (read !== count * 10_000) throw new Error(`the HTTP Request node read ${read} numbers of ${count * 10_000}`);
+				return read;
+			},
+		};
+	}
+	if (spec.job === 'dropdown') {
+		let opening = 0;
+		return {
+			runOnce: async () => {
+				// A credential of its own per timed run: each starts without the one-minute copy.
+				const credentialId = `reads-dropdown-${++opening}`;
+				let options = 0;
+				for (let i = 0; i < count; i++) options += (await loadTriggerOptions('getPhoneNumbers', credentials as never, credentialId)).length;
+				if (options !== count * 10_000) throw new Error(`the dropdown showed ${options} options of ${count * 10_000}`);
+				return options;
+			},
+		};
+	}
+	const items = Array.from({ length: count }, (_, i) => ({
+		recipients: [100, 1_500, 9_000, 50_000][i % 4],
+		brand: `Brand ${i % 50}`,
+		statuses: [LIST_STATUSES[i % 4], LIST_STATUSES[(i + 1 + Math.floor(i / 4)) % 4]],
+	}));
+	const parameters =
+		spec.job === 'choose'
+			? {
+					resource: 'phoneNumber',
+					operation: 'chooseForCampaign',
+					recipients: '={{ $json.recipients }}',
+					nameContains: '={{ $json.brand }}',
+				}
+			: { resource: 'phoneNumber', operation: 'list', returnAll: true, filters: { status: '={{ $json.statuses }}' } };
 	return {
 		runOnce: async () => {
-			const read = await http(parameters, [{}]);
-			if (read !== 10_000) throw new Error(`the HTTP Request node read ${read} numbers of 10,000`);
-			return read;
+			const result = await runActionNode({
+				parameters: parameters as never,
+				credentials: credentials as never,
+				items,
+				onError: 'continueRegularOutput',
+				credentialId: 'reads-lists',
+			});
+			if (result.error) throw result.error;
+			return result.items.length;
 		},
-		httpRequestNode,
 	};
 }
 
@@ -252,6 +334,7 @@ export async function startReadsSandboxes(): Promise<ReadsSandboxes> {
 export function runReadsRow(benchScript: string, sandboxes: ReadsSandboxes, spec: ReadsSpec): Promise<ReadsResult> {
 	// The HTTP Request node does not pace: under the enforced Production plan its 5,000 requests would
 	// mostly be refused, so its item rows go to the 10,000-number sandbox, which has no rate limit.
+	// The list rows read 10,000 numbers: the node paces itself to the Production plan, the peer does not.
 	const sandbox = spec.kind === 'items' && spec.client === 'node' ? sandboxes.items : sandboxes.poll.sandbox;
 	sandbox.resetLog();
 	const child = fork(benchScript, ['--reads-child', JSON.stringify(spec), sandbox.baseUrl], {

@@ -239,14 +239,15 @@ async function operation(spec: RowSpec, baseUrl: string, raw: RawClient): Promis
 			const ids = itemIds(spec.items, spec.count);
 			const recipients = 1000;
 			if (spec.client === 'undici') {
-				const { waitForTurn } = spec.paced ? await pacer() : { waitForTurn: async () => undefined };
+				const { acquireTurn, observeResponse } = await pacer();
 				return async (run) => {
 					const key = `raw-${run}`;
 					const out = await Promise.all(
 						ids.map(async (id) => {
 							// The same start times as the node's: the node's own pacer, per item, all items at once.
-							if (spec.paced) await waitForTurn(key, PRODUCTION);
+							const ticket = spec.paced ? await acquireTurn(key, PRODUCTION) : undefined;
 							const n = (await raw.detail(id)) as Json;
+							if (ticket) observeResponse(key, PRODUCTION, ticket, { statusCode: 200, headers: {} });
 							return spec.operation === 'checkReadiness' ? readiness(n, recipients) : n;
 						}),
 					);

@@ -16,7 +16,7 @@ import type {
 
 import { PHONE_NUMBERS_PATH } from '../shared/constants';
 import type { RequestSettings } from '../shared/transport';
-import { joinRun, type RunItem } from './runReads';
+import { readsOfRun, type RunItem } from '../shared/sharedReads';
 
 /** One item's part of an operation; `run` shares reads with the other items of the node's run. */
 export type OperationRun = (ctx: IExecutePaginationFunctions, settings: RequestSettings, run: RunItem) => Promise<IDataObject[]>;
@@ -40,7 +40,7 @@ function itemRunner(run: OperationRun) {
 	): Promise<INodeExecutionData[]> {
 		const itemIndex = this.getItemIndex();
 		const pairedItem = { item: itemIndex };
-		const runItem = joinRun(this);
+		const runItem = readsOfRun(this);
 		try {
 			const results = await run(this, requestSettings(this, requestData.options), runItem);
 			return results.map((json) => ({ json, pairedItem }));

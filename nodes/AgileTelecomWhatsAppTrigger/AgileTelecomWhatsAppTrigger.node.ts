@@ -12,8 +12,8 @@ import type {
 import { DEFAULT_TIMEOUT_MS } from '../shared/constants';
 import { CHANGE_EVENTS, type ChangeEvent, diffSnapshot, isSnapshot, sampleChange, takeSnapshot, watchKey } from './numberChanges';
 import { readWatchedNumbers } from './readWatchedNumbers';
-import { numberLabel } from '../shared/numberState';
-import { readAllPhoneNumbers } from '../shared/transport';
+import { numberLabel } from '../shared/numberLabels';
+import { readsOfCredential } from '../shared/sharedReads';
 
 const EVENT_OPTIONS: Record<ChangeEvent, Omit<INodePropertyOptions, 'value'>> = {
 	statusChanged: { name: 'Status Changed', description: 'E.g. PENDING → ACTIVE when onboarding finishes' },
@@ -80,7 +80,8 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 	methods = {
 		loadOptions: {
 			async getPhoneNumbers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				const numbers = await readAllPhoneNumbers(this, {});
+				// The credential's one-minute copy, shared with the action node's picker; polls read fresh.
+				const numbers = await (await readsOfCredential(this)).list(this, {}).all();
 				return numbers.map((number) => ({ name: numberLabel(number), value: String(number.phoneNumberId) }));
 			},
 		},
@@ -92,7 +93,11 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 		const watch = watchKey(phoneNumberIds);
 		const state = this.getWorkflowStaticData('node') as IDataObject;
 		// A failed read throws here, before the snapshot is touched: the change is seen by the next poll.
-		const { numbers, listPages } = await readWatchedNumbers(this, phoneNumberIds, state);
+		const { numbers, listPages } = await readWatchedNumbers(
+			this,
+			phoneNumberIds,
+			typeof state.listPages === 'number' ? state.listPages : 0,
+		);
 		const stored = isSnapshot(state.snapshot) && state.snapshot.watch === watch ? state.snapshot : undefined;
 
 		if (this.getMode() === 'manual') {
@@ -110,7 +115,7 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 		// First poll of an active workflow (no stored snapshot): baseline only.
 		const changes = stored ? diffSnapshot(stored, numbers, events) : [];
 		state.snapshot = takeSnapshot(numbers, watch);
-		if (listPages !== undefined) state.listPages = listPages;
+		state.listPages = listPages;
 		return changes.length ? [this.helpers.returnJsonArray(changes)] : null;
 	}
 }

@@ -4,7 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { campaignAction, type PhoneNumber, qualityRank, withTierFields } from '../shared/numberState';
+import { withTierFields } from '../shared/numberOutput';
+import { campaignAction, type PhoneNumber, qualityRank } from '../shared/phoneNumber';
 import { describeTier, formatCapacity } from '../shared/tiers';
 
 export const CHANGE_EVENTS = ['statusChanged', 'qualityRatingChanged', 'messagingLimitChanged', 'numberAdded', 'numberRemoved'] as const;

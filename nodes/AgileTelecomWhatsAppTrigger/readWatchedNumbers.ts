@@ -1,8 +1,8 @@
 /**
  * What one poll reads: the watched numbers, from whichever endpoint costs fewer requests. The list costs
  * one request per page; the detail endpoint one per watched number. How many pages the list has is only
- * known after reading it, so the trigger stores the page count of its last list read (`listPages`, in the
- * node's static data) and reads the watched numbers one by one while there are fewer of them than that.
+ * known after reading it, so the trigger keeps the page count of its last list read (in the node's static
+ * data), passes it in and stores the one returned, and reads the watched numbers one by one while there are fewer of them than that.
  * Without a stored count (first poll) or with nothing watched it reads the list, which stores the count.
  * While polls read by detail the count is not refreshed: if the account shrank a lot since, the detail
  * reads may cost more than the list would, but no change is missed or reported twice. Both ways give the
@@ -10,15 +10,15 @@
  * absent, exactly as a number missing from the list, so it is reported removed once.
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import type { IPollFunctions } from 'n8n-workflow';
 
-import type { PhoneNumber } from '../shared/numberState';
+import type { PhoneNumber } from '../shared/phoneNumber';
 import { getPhoneNumber, readPhoneNumberPages, type RequestSettings } from '../shared/transport';
 
 export interface WatchedRead {
 	numbers: PhoneNumber[];
-	/** Pages read from the list; undefined when the numbers came from the detail endpoint. */
-	listPages?: number;
+	/** The list's page count: the pages just read, or the last count when the numbers came from the detail endpoint. */
+	listPages: number;
 }
 
 async function readDetails(ctx: IPollFunctions, ids: string[], settings: RequestSettings): Promise<PhoneNumber[]> {
@@ -47,12 +47,11 @@ async function readList(ctx: IPollFunctions, watched: Set<string>, settings: Req
 	return { numbers, listPages };
 }
 
-/** `phoneNumberIds` empty = every number of the account; `state` holds `listPages` from the last list read. */
-export async function readWatchedNumbers(ctx: IPollFunctions, phoneNumberIds: string[], state: IDataObject): Promise<WatchedRead> {
+/** `phoneNumberIds` empty = every number of the account; `listPages`: the page count of the last list read (0 if none). */
+export async function readWatchedNumbers(ctx: IPollFunctions, phoneNumberIds: string[], listPages: number): Promise<WatchedRead> {
 	const watched = new Set(phoneNumberIds);
 	const { timeout } = ctx.getNodeParameter('options', {}) as { timeout?: number };
 	const settings: RequestSettings = { timeout };
-	const listPages = typeof state.listPages === 'number' ? state.listPages : 0;
-	if (watched.size > 0 && watched.size < listPages) return { numbers: await readDetails(ctx, [...watched], settings) };
+	if (watched.size > 0 && watched.size < listPages) return { numbers: await readDetails(ctx, [...watched], settings), listPages };
 	return await readList(ctx, watched, settings);
 }

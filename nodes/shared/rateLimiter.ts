@@ -223,12 +223,6 @@ export async function acquireTurn(key: string, limit: RateLimit, retry = false):
 	return pacerFor(key, limit).acquire(retry);
 }
 
-/** Waits for a turn without reporting the answer: the request counts from its start. */
-export async function waitForTurn(key: string, limit: RateLimit): Promise<void> {
-	const ticket = await acquireTurn(key, limit);
-	ticket.end = ticket.start;
-}
-
 /** Reads the API's answer (status, X-RateLimit-* headers, Retry-After in ms for a 429; status 0: no answer). */
 export function observeResponse(
 	key: string,

@@ -26,7 +26,7 @@ import {
 	RATE_LIMIT_PLANS,
 	RETRY_POLICY,
 } from './constants';
-import type { PhoneNumber } from './numberState';
+import type { PhoneNumber } from './phoneNumber';
 import { acquireTurn, observeResponse, type RateLimit } from './rateLimiter';
 
 /** What the transport needs of an n8n context; execute-single, poll and load-options contexts all fit. */

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { generateNumbers } from '../sandbox/data';
-import { loadPackage, PACKAGE_ROOT, searchList } from '../harness/engine';
-import { useSandbox } from '../harness/fixtures';
+import { loadPackage, PACKAGE_ROOT, searchList, type TestCredentials } from '../harness/engine';
+import { fakeDateOnly, useSandbox } from '../harness/fixtures';
 
 describe('the built package, as n8n loads it', () => {
 	it("is found by n8n-core's PackageDirectoryLoader with the expected names", async () => {
@@ -46,12 +45,12 @@ describe('the built package, as n8n loads it', () => {
 
 describe('the resource locator list (listSearch) against the sandbox', () => {
 	const { sandbox, credentials } = useSandbox();
-	// The search keeps a short-lived copy of the list per credential; each test starts without one.
-	const { clearListCache, listCacheClock } = createRequire(__filename)(join(PACKAGE_ROOT, 'dist/nodes/shared/listCache.js')) as {
-		clearListCache(): void;
-		listCacheClock: { now(): number };
-	};
-	beforeEach(() => clearListCache());
+	// The search keeps a one-minute copy of the list per credential; each test uses a credential of its own.
+	let credentialId = '';
+	let tests = 0;
+	beforeEach(() => (credentialId = `search-${++tests}`));
+	const search = (method: string, creds: TestCredentials, filter?: string, token?: string) =>
+		searchList(method, creds, filter, token, credentialId);
 
 	/** Swaps the sandbox's numbers for `count` generated ones during `body`. */
 	async function withNumbers(count: number, body: () => Promise<void>): Promise<void> {
@@ -67,12 +66,12 @@ describe('the resource locator list (listSearch) against the sandbox', () => {
 	/** Types `text` one character at a time, as the editor sends it; returns the last answer. */
 	async function type(text: string) {
 		let last;
-		for (let i = 1; i <= text.length; i++) last = await searchList('searchPhoneNumbers', credentials(), text.slice(0, i));
+		for (let i = 1; i <= text.length; i++) last = await search('searchPhoneNumbers', credentials(), text.slice(0, i));
 		return last!;
 	}
 
 	it('labels each number with status, quality and tier first, then display name and number', async () => {
-		const { results, paginationToken } = await searchList('searchPhoneNumbers', credentials());
+		const { results, paginationToken } = await search('searchPhoneNumbers', credentials());
 		expect(results).toEqual([
 			{ name: 'ACTIVE · GREEN · TIER_10K — ShopItalia · +390212345678', value: 'waba-num-001' },
 			{ name: 'PENDING · UNKNOWN · TIER_1K — SportZone · +390287654321', value: 'waba-num-002' },
@@ -91,7 +90,7 @@ describe('the resource locator list (listSearch) against the sandbox', () => {
 		['s.r.l.', ['waba-num-001', 'waba-num-003']],
 		['nothing', []],
 	])('searches %p across name, number, ID and verified name', async (filter, expected) => {
-		const { results } = await searchList('searchPhoneNumbers', credentials(), filter);
+		const { results } = await search('searchPhoneNumbers', credentials(), filter);
 		expect(results.map((r) => r.value)).toEqual(expected);
 	});
 
@@ -103,20 +102,20 @@ describe('the resource locator list (listSearch) against the sandbox', () => {
 
 	it('opens a large account on its first page and reads the next one only when scrolled to', async () => {
 		await withNumbers(230, async () => {
-			const first = await searchList('searchPhoneNumbers', credentials());
+			const first = await search('searchPhoneNumbers', credentials());
 			expect(first.results.map((r) => r.value)).toEqual(
 				sandbox()
 					.numbers.slice(0, 100)
 					.map((n) => n.phoneNumberId),
 			);
 			expect(sandbox().count()).toBe(1);
-			const second = await searchList('searchPhoneNumbers', credentials(), undefined, first.paginationToken);
+			const second = await search('searchPhoneNumbers', credentials(), undefined, first.paginationToken);
 			expect(second.results.map((r) => r.value)).toEqual(
 				sandbox()
 					.numbers.slice(100, 200)
 					.map((n) => n.phoneNumberId),
 			);
-			const third = await searchList('searchPhoneNumbers', credentials(), undefined, second.paginationToken);
+			const third = await search('searchPhoneNumbers', credentials(), undefined, second.paginationToken);
 			expect(third.results.map((r) => r.value)).toEqual(
 				sandbox()
 					.numbers.slice(200)
@@ -135,7 +134,7 @@ describe('the resource locator list (listSearch) against the sandbox', () => {
 			const found: unknown[] = [];
 			let token: string | undefined;
 			do {
-				const answer = await searchList('searchPhoneNumbers', credentials(), 'brand 7 ', token);
+				const answer = await search('searchPhoneNumbers', credentials(), 'brand 7 ', token);
 				found.push(...answer.results.map((r) => r.value));
 				token = answer.paginationToken;
 			} while (token !== undefined);
@@ -147,48 +146,47 @@ describe('the resource locator list (listSearch) against the sandbox', () => {
 	it('finds a number on page 50 of 10,000, and the next keystrokes cost nothing more', async () => {
 		await withNumbers(10_000, async () => {
 			const target = sandbox().numbers[4_950];
-			await searchList('searchPhoneNumbers', credentials());
+			await search('searchPhoneNumbers', credentials());
 			const { results } = await type(String(target.phoneNumber));
 			expect(results.map((r) => r.value)).toEqual([target.phoneNumberId]);
 			// Page 0 at opening; then, once the typed prefix stopped matching page 0, the rest of the list, once:
 			// a filter that matches fewer numbers than the dropdown shows must look at every page to be complete.
 			expect(sandbox().count()).toBe(100);
-			const byId = await searchList('searchPhoneNumbers', credentials(), String(target.phoneNumberId));
+			const byId = await search('searchPhoneNumbers', credentials(), String(target.phoneNumberId));
 			expect(byId.results.map((r) => r.value)).toEqual([target.phoneNumberId]);
 			expect(sandbox().count()).toBe(100);
 		});
 	});
 
 	it('reads the list again once the short-lived copy is older than a minute', async () => {
-		const realNow = listCacheClock.now;
+		fakeDateOnly();
 		try {
-			await searchList('searchPhoneNumbers', credentials(), 'sport');
-			const later = realNow() + 61_000;
-			listCacheClock.now = () => later;
+			await search('searchPhoneNumbers', credentials(), 'sport');
+			jest.setSystemTime(Date.now() + 61_000);
 			sandbox().updateNumber('waba-num-002', { status: 'ACTIVE' });
-			const { results } = await searchList('searchPhoneNumbers', credentials(), 'sportz');
+			const { results } = await search('searchPhoneNumbers', credentials(), 'sportz');
 			expect(results[0].name).toMatch(/^ACTIVE · UNKNOWN · TIER_1K/);
 			expect(sandbox().count()).toBe(2);
 		} finally {
-			listCacheClock.now = realNow;
+			jest.useRealTimers();
 			sandbox().updateNumber('waba-num-002', { status: 'PENDING' });
 		}
 	});
 
 	it('does not share a copy between credentials with different keys', async () => {
 		sandbox().addApiKey('second-key');
-		await searchList('searchPhoneNumbers', credentials(), 'sport');
-		await searchList('searchPhoneNumbers', { ...credentials(), apiKey: 'second-key' }, 'sport');
+		await search('searchPhoneNumbers', credentials(), 'sport');
+		await search('searchPhoneNumbers', { ...credentials(), apiKey: 'second-key' }, 'sport');
 		expect(sandbox().count()).toBe(2);
 	});
 
 	it('shows the API error, and a failed read leaves no half-read list behind', async () => {
-		await expect(searchList('searchPhoneNumbers', { ...credentials(), apiKey: 'wrong' }, 'sport')).rejects.toThrow(
+		await expect(search('searchPhoneNumbers', { ...credentials(), apiKey: 'wrong' }, 'sport')).rejects.toThrow(
 			/Invalid or missing API key/,
 		);
 		sandbox().inject({ type: 'status', status: 500, body: '{"status":"error","message":"boom"}' }, 1, 'list');
-		await expect(searchList('searchPhoneNumbers', credentials(), 'sport')).rejects.toThrow();
-		const { results } = await searchList('searchPhoneNumbers', credentials(), 'sport');
+		await expect(search('searchPhoneNumbers', credentials(), 'sport')).rejects.toThrow();
+		const { results } = await search('searchPhoneNumbers', credentials(), 'sport');
 		expect(results.map((r) => r.value)).toEqual(['waba-num-002']);
 	});
 });

@@ -230,15 +230,33 @@ function actionNode(parameters: INodeParameters, credentialId = 'cred-1', onErro
 }
 
 /** Calls a listSearch method the way the editor does, through n8n-core's LoadOptionsContext. */
-export async function searchList(method: string, credentials: TestCredentials, filter?: string, paginationToken?: string) {
+/** Calls a listSearch method of the action node as the editor does; `credentialId` names the credential the node uses. */
+export async function searchList(
+	method: string,
+	credentials: TestCredentials,
+	filter?: string,
+	paginationToken?: string,
+	credentialId?: string,
+) {
 	const { nodeTypes, credentialTypes } = await loadPackage();
-	const node = actionNode({ resource: 'phoneNumber', operation: 'get' });
+	const node = actionNode({ resource: 'phoneNumber', operation: 'get' }, credentialId);
 	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes });
 	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, credentialTypes), 'parameters.phoneNumberId');
 	const nodeType = nodeTypes.getByNameAndVersion(ACTION_NODE, 1);
 	const search = nodeType.methods?.listSearch?.[method];
 	if (!search) throw new Error(`No listSearch method ${method}`);
 	return await search.call(context, filter, paginationToken);
+}
+
+/** Opens a loadOptions dropdown of the trigger as the editor does; `credentialId` names the credential the node uses. */
+export async function loadTriggerOptions(method: string, credentials: TestCredentials, credentialId?: string) {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const node = actionNode({}, credentialId, undefined, TRIGGER_NODE);
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes });
+	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, credentialTypes), 'parameters.phoneNumberIds');
+	const load = nodeTypes.getByNameAndVersion(TRIGGER_NODE, 1).methods?.loadOptions?.[method];
+	if (!load) throw new Error(`No loadOptions method ${method}`);
+	return await load.call(context);
 }
 
 /** Runs one Agile Telecom WhatsApp node on the given items with n8n's WorkflowExecute. */

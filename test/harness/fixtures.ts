@@ -80,3 +80,30 @@ export function customPlanCredentials(
 	sandbox.addApiKey(apiKey);
 	return { apiKey, baseUrl: sandbox.baseUrl, plan: 'custom', requestsPerSecond: plan.perSecond, requestsPerMinute: plan.perMinute };
 }
+
+/**
+ * Fakes Date alone, so a test can age the credential's one-minute reads with `jest.setSystemTime`, while
+ * timers, sockets and the pacer's sleeps keep running in real time. Undo with `jest.useRealTimers()`.
+ */
+export function fakeDateOnly(): void {
+	jest.useFakeTimers({
+		// The faked Date still moves on with real time: the pacer's windows keep opening.
+		advanceTimers: true,
+		doNotFake: [
+			'hrtime',
+			'nextTick',
+			'performance',
+			'queueMicrotask',
+			'requestAnimationFrame',
+			'cancelAnimationFrame',
+			'requestIdleCallback',
+			'cancelIdleCallback',
+			'setImmediate',
+			'clearImmediate',
+			'setInterval',
+			'clearInterval',
+			'setTimeout',
+			'clearTimeout',
+		],
+	});
+}

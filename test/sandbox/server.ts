@@ -31,6 +31,8 @@ interface QueuedFault {
 	fault: Fault;
 	remaining: number;
 	endpoint?: 'list' | 'detail';
+	/** Only requests for this list page (0-based). */
+	page?: number;
 }
 
 export interface RateLimitSettings {
@@ -128,6 +130,11 @@ export class ApiSandbox {
 		this.faults.push({ fault, remaining: times, endpoint });
 	}
 
+	/** Queues a fault for the next `times` requests of list page `page` (0-based). */
+	injectOnPage(fault: Fault, page: number, times = 1): void {
+		this.faults.push({ fault, remaining: times, endpoint: 'list', page });
+	}
+
 	clearFaults(): void {
 		this.faults = [];
 	}
@@ -146,8 +153,10 @@ export class ApiSandbox {
 		Object.assign(number, patch);
 	}
 
-	private takeFault(endpoint: RecordedRequest['endpoint']): Fault | undefined {
-		const index = this.faults.findIndex((f) => f.endpoint === undefined || f.endpoint === endpoint);
+	private takeFault(endpoint: RecordedRequest['endpoint'], page: number): Fault | undefined {
+		const index = this.faults.findIndex(
+			(f) => (f.endpoint === undefined || f.endpoint === endpoint) && (f.page === undefined || (endpoint === 'list' && f.page === page)),
+		);
 		if (index === -1) return undefined;
 		const queued = this.faults[index];
 		if (--queued.remaining <= 0) this.faults.splice(index, 1);
@@ -226,7 +235,7 @@ export class ApiSandbox {
 			return fail(403, { authorization: 'API key does not have permission to access WhatsApp phone numbers' }, rateHeaders);
 		}
 
-		const fault = this.takeFault(endpoint);
+		const fault = this.takeFault(endpoint, Math.max(0, Number(url.searchParams.get('page') ?? 0) || 0));
 		if (fault && (await this.applyFault(fault, req, res, record))) return;
 
 		if (req.method !== 'GET' || endpoint === 'other') {

@@ -1,8 +1,9 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { MAX_PAGE_SIZE } from '../../shared/constants';
-import { cachedListReader } from '../../shared/listCache';
-import { numberLabel, type PhoneNumber } from '../../shared/numberState';
+import { numberLabel } from '../../shared/numberLabels';
+import type { PhoneNumber } from '../../shared/phoneNumber';
+import { readsOfCredential } from '../../shared/sharedReads';
 
 /** Without a filter the picker shows one API page at a time; it asks for the next one when scrolled down. */
 const UNFILTERED_RESULTS = MAX_PAGE_SIZE;
@@ -44,20 +45,21 @@ export async function searchPhoneNumbers(
 ): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
 	const wanted = needle === '' ? UNFILTERED_RESULTS : FILTERED_RESULTS;
-	const list = await cachedListReader(this);
+	const list = (await readsOfCredential(this)).list(this, {});
 	const start = Math.max(0, Number.parseInt(paginationToken ?? '0', 10) || 0);
 	const results: INodeListSearchResult['results'] = [];
-	let position = start;
-	while (results.length < wanted) {
-		const numbers = list.numbers();
-		if (position >= numbers.length) {
-			if (list.complete()) break;
-			await list.readMore();
-			continue;
+	let position = 0;
+	let more = false;
+	// Pages before `start` were read by the answers before this one: the copy serves them without a request.
+	reading: for await (const page of list.pages()) {
+		for (const [index, number] of page.entries()) {
+			if (position++ < start || !matches(number, needle)) continue;
+			results.push({ name: numberLabel(number), value: String(number.phoneNumberId) });
+			if (results.length >= wanted) {
+				more = index < page.length - 1 || !list.complete();
+				break reading;
+			}
 		}
-		const number = numbers[position++];
-		if (matches(number, needle)) results.push({ name: numberLabel(number), value: String(number.phoneNumberId) });
 	}
-	const more = position < list.numbers().length || !list.complete();
 	return more ? { results, paginationToken: String(position) } : { results };
 }

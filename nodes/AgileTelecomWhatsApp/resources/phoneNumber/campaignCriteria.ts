@@ -1,7 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CampaignCriteria, MinQualityRating } from '../../../shared/numberState';
+import type { MinQualityRating } from '../../../shared/phoneNumber';
+import type { CampaignCriteria } from '../../../shared/readiness';
 
 /** The campaign the number must carry: shared by Check Readiness and Choose for Campaign. */
 export function campaignCriteriaFields(operations: string[]): INodeProperties[] {

@@ -1,6 +1,6 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-import { withReadiness } from '../../../shared/numberState';
+import { withReadiness } from '../../../shared/numberOutput';
 import { operationRouting } from '../../operationRouting';
 import { readCampaignCriteria } from './campaignCriteria';
 import { readChosenNumber } from './readChosenNumber';

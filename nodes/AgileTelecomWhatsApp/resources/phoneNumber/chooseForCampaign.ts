@@ -1,9 +1,11 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { type CampaignCriteria, chooseForCampaign, describeNumber, withReadiness } from '../../../shared/numberState';
+import { chooseForCampaign } from '../../../shared/campaignChoice';
+import { describeNumber } from '../../../shared/numberLabels';
+import { withReadiness } from '../../../shared/numberOutput';
+import type { CampaignCriteria } from '../../../shared/readiness';
 import { formatCapacity } from '../../../shared/tiers';
-import { readAllPhoneNumbers } from '../../../shared/transport';
 import { operationRouting } from '../../operationRouting';
 import { readCampaignCriteria } from './campaignCriteria';
 
@@ -29,10 +31,11 @@ export const chooseForCampaignOperation: INodePropertyOptions = {
 	action: 'Choose the best phone number for a campaign of N recipients',
 	description:
 		'Pick the best number for a campaign of N recipients, optionally of one brand (best quality first, then most capacity), with ready, reasons and action; fails naming why each number was rejected',
-	routing: operationRouting(async (ctx, settings) => {
+	routing: operationRouting(async (ctx, settings, run) => {
 		const criteria = readCampaignCriteria(ctx);
 		const nameContains = String(ctx.getNodeParameter('nameContains', '') ?? '');
-		const numbers = await readAllPhoneNumbers(ctx, settings);
+		// Read once for all the run's items; each chooses on its own copy.
+		const numbers = await run.list(ctx, settings).all();
 		const choice = chooseForCampaign(numbers, criteria, nameContains);
 		if (!choice.chosen) {
 			throw new NodeOperationError(ctx.getNode(), noFitMessage(criteria, nameContains, choice, numbers.length), {

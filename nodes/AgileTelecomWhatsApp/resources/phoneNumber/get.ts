@@ -1,6 +1,6 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-import { withTierFields } from '../../../shared/numberState';
+import { withTierFields } from '../../../shared/numberOutput';
 import { operationRouting } from '../../operationRouting';
 import { readChosenNumber } from './readChosenNumber';
 

@@ -1,9 +1,9 @@
 import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { MAX_PAGE_SIZE } from '../../../shared/constants';
-import { PHONE_NUMBER_STATUSES, QUALITY_RATINGS, type PhoneNumber, withTierFields } from '../../../shared/numberState';
+import { withTierFields } from '../../../shared/numberOutput';
+import { PHONE_NUMBER_STATUSES, QUALITY_RATINGS, type PhoneNumber } from '../../../shared/phoneNumber';
 import { groupThousands, type LadderTier, TIER_LADDER, tierAtLeast } from '../../../shared/tiers';
-import { readPhoneNumberPages } from '../../../shared/transport';
 import { operationRouting } from '../../operationRouting';
 
 const showOnlyForList = { operation: ['list'], resource: ['phoneNumber'] };
@@ -37,7 +37,7 @@ export const listOperation: INodePropertyOptions = {
 	action: 'List phone numbers with status, quality, tier and capacity',
 	description:
 		"List the account's WhatsApp Business numbers (ID, status, quality rating, messaging-limit tier and its capacity in recipients per 24 h), optionally filtered by status, quality and minimum tier",
-	routing: operationRouting(async (ctx, settings) => {
+	routing: operationRouting(async (ctx, settings, run) => {
 		const returnAll = ctx.getNodeParameter('returnAll', false) as boolean;
 		const limit = returnAll ? Number.POSITIVE_INFINITY : (ctx.getNodeParameter('limit', 50) as number);
 		const filters = ctx.getNodeParameter('filters', {}) as ListFilters;
@@ -46,7 +46,8 @@ export const listOperation: INodePropertyOptions = {
 		// Unfiltered with a limit: ask for no more than needed (List with limit 5 = one small request).
 		const pageSize = filtered || returnAll ? MAX_PAGE_SIZE : Math.min(limit, MAX_PAGE_SIZE);
 		const results: IDataObject[] = [];
-		for await (const page of readPhoneNumberPages(ctx, settings, pageSize)) {
+		// The run's items read one list: a page is fetched once, when the first item needs it.
+		for await (const page of run.list(ctx, settings, pageSize).pages()) {
 			for (const number of page) {
 				if (!matches(number)) continue;
 				results.push(withTierFields(number));

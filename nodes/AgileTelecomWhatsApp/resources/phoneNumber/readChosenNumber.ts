@@ -1,8 +1,8 @@
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
-import type { PhoneNumber } from '../../../shared/numberState';
+import type { PhoneNumber } from '../../../shared/phoneNumber';
 import { getPhoneNumber, phoneNumberPath, type RequestSettings } from '../../../shared/transport';
-import type { RunItem } from '../../runReads';
+import type { RunItem } from '../../../shared/sharedReads';
 
 /**
  * The number the item's Phone Number parameter names, read once per run of the node for all the items

@@ -1,4 +1,6 @@
-import { campaignAction, chooseForCampaign, evaluateReadiness, qualityAtLeast, type PhoneNumber } from '../../nodes/shared/numberState';
+import { chooseForCampaign } from '../../nodes/shared/campaignChoice';
+import { campaignAction, type PhoneNumber, qualityAtLeast } from '../../nodes/shared/phoneNumber';
+import { evaluateReadiness } from '../../nodes/shared/readiness';
 
 const ready: PhoneNumber = {
 	phoneNumberId: 'n1',
