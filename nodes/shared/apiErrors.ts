@@ -61,15 +61,10 @@ export function retryAfterSeconds(headers: Record<string, unknown>, body: unknow
 	return undefined;
 }
 
-/**
- * The parsed body, or undefined when it is not JSON. `__proto__` keys are dropped: kept as data they
- * would, once copied with Object.assign or a setter, give the copy another prototype.
- */
+/** The parsed body, or undefined when it is not JSON. (JSON.parse keeps a `__proto__` key an own field.) */
 export function parseJson(text: string): unknown {
 	try {
-		return text.includes('"__proto__"')
-			? (JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value)) as unknown)
-			: (JSON.parse(text) as unknown);
+		return JSON.parse(text) as unknown;
 	} catch {
 		return undefined;
 	}
