@@ -83,8 +83,17 @@ export class AgileTelecomApi implements ICredentialType {
 			baseURL: `={{${BASE_URL_EXPRESSION}}}`,
 			url: PHONE_NUMBERS_PATH,
 			qs: { page: 0, limit: 1 },
+			// n8n would follow a redirect with the key to whatever origin it names: a 3xx fails the test instead.
+			disableFollowRedirect: true,
 		},
 		rules: [
+			...[301, 302, 303, 307, 308].map((value) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value,
+					message: `The Base URL answered with a redirect (HTTP ${value}); the API key was not sent on. Set the Base URL to the address the API answers at`,
+				},
+			})),
 			{
 				type: 'responseCode',
 				properties: {

@@ -7,6 +7,8 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import { markDeadlineError } from './deadline';
+
 const HINTS: Readonly<Record<number, string>> = {
 	400: 'Check the node parameters; the API rejected the request as malformed',
 	401: "Check that the API key in the 'Agile Telecom API' credential is correct and still active in the Qlara dashboard",
@@ -59,7 +61,7 @@ export function retryAfterSeconds(headers: Record<string, unknown>, body: unknow
 	return undefined;
 }
 
-/** The parsed body, or undefined when it is not JSON. */
+/** The parsed body, or undefined when it is not JSON. (JSON.parse keeps a `__proto__` key an own field.) */
 export function parseJson(text: string): unknown {
 	try {
 		return JSON.parse(text) as unknown;
@@ -193,4 +195,53 @@ export function errorFromTransport(
 	const [message, description] = messages[kind];
 	// No `code` in the error body: NodeApiError would swap our message for a generic one.
 	return new NodeApiError(node, { message }, { message, description });
+}
+
+const BASE_URL_HINT = "Check the Base URL in the 'Agile Telecom API' credential";
+
+/** A 2xx too large to be an answer of this API. */
+export function oversizedBodyError(node: INode, statusCode: number, megabytes: number, limitMegabytes: number): NodeApiError {
+	const message = `The API answered HTTP ${statusCode} with ${megabytes} MB, more than the ${limitMegabytes} MB any answer of this API needs`;
+	return new NodeApiError(
+		node,
+		{ message },
+		{ message, description: `${BASE_URL_HINT}: something other than the API answered`, httpCode: String(statusCode) },
+	);
+}
+
+/** A 2xx whose JSON is nested far deeper than the API's answers. */
+export function tooDeepBodyError(node: INode, statusCode: number, depth: number): NodeApiError {
+	const message = `The API answered HTTP ${statusCode} with JSON nested more than ${depth} levels deep, which no answer of this API is`;
+	return new NodeApiError(
+		node,
+		{ message },
+		{ message, description: `${BASE_URL_HINT}: something other than the API answered`, httpCode: String(statusCode) },
+	);
+}
+
+/** A redirect that would take the key elsewhere: another origin, a non-web URL or none at all. */
+export function redirectRefusedError(node: INode, statusCode: number, apiOrigin: string, where: string): NodeApiError {
+	const other = where.startsWith('to http') ? where.slice(3) : undefined;
+	const message = `The API at ${apiOrigin} redirected (HTTP ${statusCode}) ${where}; the API key was not sent there`;
+	const description = other
+		? `If ${other} is the API, set the Base URL in the 'Agile Telecom API' credential to it`
+		: `${BASE_URL_HINT}: the API key goes only to the Base URL's own address`;
+	return new NodeApiError(node, { message }, { message, description, httpCode: String(statusCode) });
+}
+
+export function redirectLoopError(node: INode, apiOrigin: string, hops: number): NodeApiError {
+	const message = `The API at ${apiOrigin} redirected more than ${hops} times`;
+	return new NodeApiError(
+		node,
+		{ message },
+		{ message, description: `${BASE_URL_HINT}: a proxy in front of the API may be sending requests in a loop` },
+	);
+}
+
+/** The caller's deadline came before the request could end. */
+export function pastDeadlineError(node: INode, why: string): NodeApiError {
+	const message = `The request to the Agile Telecom API ran out of time: ${why}`;
+	return markDeadlineError(
+		new NodeApiError(node, { message }, { message, description: 'The API is slow or rate-limited right now; the next run tries again' }),
+	);
 }

@@ -13,8 +13,14 @@ import {
 	errorFromTransport,
 	invalidBodyError,
 	isObject,
+	oversizedBodyError,
 	parseJson,
+	pastDeadlineError,
+	redact,
+	redirectLoopError,
+	redirectRefusedError,
 	retryAfterSeconds,
+	tooDeepBodyError,
 } from './apiErrors';
 import {
 	BASE_URL_SUFFIXES,
@@ -26,8 +32,12 @@ import {
 	RATE_LIMIT_PLANS,
 	RETRY_POLICY,
 } from './constants';
+import { beforeDeadline, markDeadlineError, PAST_DEADLINE } from './deadline';
 import type { PhoneNumber } from './phoneNumber';
-import { acquireTurn, observeResponse, type RateLimit } from './rateLimiter';
+import { allowedDomainsOf, checkAllowedDomain, checkBaseUrl, redirectTarget } from './origin';
+import { acquireTurn, observeResponse, type RateLimit, type Ticket } from './rateLimiter';
+
+export { isDeadlineError } from './deadline';
 
 /** What the transport needs of an n8n context; execute-single, poll and load-options contexts all fit. */
 export interface ApiContext {
@@ -44,13 +54,23 @@ export interface ApiContext {
 }
 
 /**
- * Request settings a caller may pass on: the declarative Options (timeout, proxy, SSL) and the domains
- * n8n allows this credential to reach.
+ * Request settings a caller may pass on: the declarative Options (timeout, proxy, SSL), the domains
+ * n8n allows this credential to reach, and a deadline.
  */
-export type RequestSettings = Pick<IHttpRequestOptions, 'timeout' | 'proxy' | 'skipSslCertificateValidation' | 'allowedDomains'>;
+export type RequestSettings = Pick<IHttpRequestOptions, 'timeout' | 'proxy' | 'skipSslCertificateValidation' | 'allowedDomains'> & {
+	/**
+	 * A Date.now() instant no attempt, retry wait or pacer wait goes past; each attempt's time is capped
+	 * to it. Reaching it throws an error for which `isDeadlineError` is true.
+	 */
+	deadlineAt?: number;
+};
 
 export interface Connection {
 	baseUrl: string;
+	/** The Base URL parsed: the key goes to its origin only. */
+	origin: URL;
+	/** The credential's own "Specific Domains" list, when it has one. */
+	allowedDomains: string | undefined;
 	secret: string | undefined;
 	limit: RateLimit;
 	/** The pacer key: the credential's ID (or name), never the API key. */
@@ -77,8 +97,14 @@ export async function connectionOf(ctx: ApiContext): Promise<Connection> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	const baseUrl = normalizeBaseUrl(credentials.baseUrl);
+	const node = ctx.getNode();
+	const origin = checkBaseUrl(node, baseUrl);
+	const allowedDomains = allowedDomainsOf(node, credentials);
+	checkAllowedDomain(node, origin, allowedDomains);
 	return {
 		baseUrl,
+		origin,
+		allowedDomains,
 		secret: typeof credentials.apiKey === 'string' && credentials.apiKey !== '' ? credentials.apiKey : undefined,
 		limit: rateLimitOf(credentials),
 		pacerKey: `${reference?.id ?? reference?.name ?? 'default'}@${baseUrl}`,
@@ -96,6 +122,9 @@ function toApiResponse(raw: unknown): ApiResponse {
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+/** Same-origin redirects followed for one request; more is a loop or a misconfigured proxy. */
+const MAX_REDIRECT_HOPS = 5;
 
 export interface ExpectedBody {
 	/** For the error message: what a good answer looks like. */
@@ -103,10 +132,114 @@ export interface ExpectedBody {
 	check(body: unknown): boolean;
 }
 
+/** What came back from one attempt: an HTTP answer, or the error of a request that got none. */
+type Answer = { response: ApiResponse } | { failure: unknown };
+
+/** What to do about an answer. `pacerPauseMs`: how long the API asked every request of this key to wait. */
+type Outcome = { pacerPauseMs?: number } & (
+	| { kind: 'ok'; body: unknown }
+	| { kind: 'retry'; afterMs: number; why: string; budget: 'rateLimit' | 'failure' }
+	| { kind: 'follow'; url: URL }
+	| { kind: 'fail'; error: Error }
+);
+
+/** The retry budgets spent so far by one request (see RETRY_POLICY). */
+interface Tally {
+	attempt: number;
+	/** Failed attempts (502/503/504, dropped connections) so far, not counting this one. */
+	failures: number;
+	waitedMs: number;
+	firstRateLimitAt?: number;
+	hops: number;
+}
+
+interface Exchange {
+	node: INode;
+	connection: Connection;
+	expected: ExpectedBody;
+	/** The URL this attempt asked. */
+	url: URL;
+	timeoutMs: number;
+}
+
+/** Every case of an answer in one place: success, the retries and their budgets, redirects, failures. */
+function classify(answer: Answer, tally: Tally, exchange: Exchange): Outcome {
+	const { node, connection } = exchange;
+	if ('failure' in answer) {
+		const backoff = RETRY_POLICY.backoffBaseMs * 2 ** tally.failures;
+		const kind = classifyTransportError(answer.failure);
+		if (kind === 'dropped' && canRetry(tally.failures + 1, tally.waitedMs, backoff)) {
+			return { kind: 'retry', afterMs: backoff, why: 'connection dropped', budget: 'failure' };
+		}
+		const error = errorFromTransport(node, answer.failure, {
+			baseUrl: connection.baseUrl,
+			timeoutMs: exchange.timeoutMs,
+			attempts: tally.attempt,
+			secret: connection.secret,
+		});
+		return { kind: 'fail', error: kind === 'timeout' ? markDeadlineError(error) : error };
+	}
+	const { response } = answer;
+	const status = response.statusCode;
+	if (status >= 200 && status < 300) return judgeBody(response, exchange);
+	if (REDIRECT_STATUS.has(status)) return judgeRedirect(response, tally, exchange);
+	if (status === 429) {
+		const delay = retryDelayMs(response, tally.failures);
+		const since = tally.firstRateLimitAt === undefined ? 0 : Date.now() - tally.firstRateLimitAt;
+		if (since + delay <= RETRY_POLICY.rateLimitWaitMs) {
+			return { kind: 'retry', afterMs: delay, why: 'HTTP 429', budget: 'rateLimit', pacerPauseMs: delay };
+		}
+		return { kind: 'fail', error: errorFromResponse(node, response, connection.secret), pacerPauseMs: delay };
+	}
+	if (RETRYABLE_STATUS.has(status)) {
+		const delay = retryDelayMs(response, tally.failures);
+		if (canRetry(tally.failures + 1, tally.waitedMs, delay)) {
+			return { kind: 'retry', afterMs: delay, why: `HTTP ${status}`, budget: 'failure' };
+		}
+	}
+	return { kind: 'fail', error: errorFromResponse(node, response, connection.secret) };
+}
+
+/** Bodies larger than this are refused unread: no answer of this API comes near it. */
+const MAX_BODY_CHARS = 16 * 1024 * 1024;
+/** JSON nested deeper than this is refused: the API's answers are a few levels deep. */
+const MAX_BODY_DEPTH = 64;
+
+function judgeBody(response: ApiResponse, { node, connection, expected }: Exchange): Outcome {
+	if (response.body.length > MAX_BODY_CHARS) {
+		const megabytes = Math.round(response.body.length / (1024 * 1024));
+		return { kind: 'fail', error: oversizedBodyError(node, response.statusCode, megabytes, MAX_BODY_CHARS / (1024 * 1024)) };
+	}
+	const body = parseJson(response.body);
+	if (body !== undefined && nestedDeeperThan(body, MAX_BODY_DEPTH)) {
+		return { kind: 'fail', error: tooDeepBodyError(node, response.statusCode, MAX_BODY_DEPTH) };
+	}
+	if (body === undefined || !expected.check(body)) {
+		return { kind: 'fail', error: invalidBodyError(node, response, expected.description, connection.secret) };
+	}
+	return { kind: 'ok', body };
+}
+
+function judgeRedirect(response: ApiResponse, tally: Tally, { node, connection, url }: Exchange): Outcome {
+	const target = redirectTarget(response.headers.location, url, connection.origin.origin);
+	if ('refused' in target) {
+		return {
+			kind: 'fail',
+			error: redirectRefusedError(node, response.statusCode, connection.origin.origin, redact(target.refused, connection.secret)),
+		};
+	}
+	if (tally.hops >= MAX_REDIRECT_HOPS) {
+		return { kind: 'fail', error: redirectLoopError(node, connection.origin.origin, MAX_REDIRECT_HOPS) };
+	}
+	return { kind: 'follow', url: target.url };
+}
+
 /**
  * GETs a path and returns the parsed JSON body. Waits for the credential's pacer before each attempt,
- * retries 429 (after Retry-After, through the pacer again), 502/503/504 and dropped connections within RETRY_POLICY, and turns
- * every failure into a NodeApiError that names the cause and what to do.
+ * retries 429 (after Retry-After, through the pacer again), 502/503/504 and dropped connections within
+ * RETRY_POLICY, follows redirects only within the API's origin (the key goes nowhere else), bounds each
+ * attempt by the timeout and everything by `deadlineAt`, and turns every failure into an error that names
+ * the cause and what to do.
  */
 export async function apiGetJson(
 	ctx: ApiContext,
@@ -117,71 +250,95 @@ export async function apiGetJson(
 ): Promise<unknown> {
 	const node = ctx.getNode();
 	connection ??= await connectionOf(ctx);
+	const { deadlineAt, ...settings } = request;
 	// Unset (or 0) means the default: n8n's own 300 s is far too long for a campaign gate.
-	const timeout = request.timeout && request.timeout > 0 ? request.timeout : DEFAULT_TIMEOUT_MS;
+	const timeoutMs = request.timeout && request.timeout > 0 ? request.timeout : DEFAULT_TIMEOUT_MS;
 	const options: IHttpRequestOptions = {
-		...request,
+		...settings,
 		method: 'GET',
 		baseURL: connection.baseUrl,
-		timeout,
 		headers: { Accept: 'application/json' },
+		// Redirects are judged here: n8n's helper would carry the key to any origin a redirect names.
+		disableFollowRedirect: true,
 		// Status and body are judged here, so the API's own message reaches the user.
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		json: false,
 		encoding: 'text',
+		...(settings.allowedDomains || connection.allowedDomains
+			? { allowedDomains: settings.allowedDomains ?? connection.allowedDomains }
+			: {}),
 	};
-	// 429s are backpressure: retried while RETRY_POLICY.rateLimitWaitMs allows, counted from the first one.
-	// 502/503/504 and dropped connections: at most maxAttempts, maxTotalWaitMs of backoff.
-	let failures = 0;
-	let waitedMs = 0;
-	let firstRateLimitAt: number | undefined;
-	for (let attempt = 1; ; attempt++) {
-		const ticket = await acquireTurn(connection.pacerKey, connection.limit, attempt > 1);
-		let response: ApiResponse;
-		try {
-			response = toApiResponse(await ctx.helpers.httpRequestWithAuthentication.call(ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, options));
-		} catch (error) {
+	const exchange: Exchange = { node, connection, expected, url: requestUrl(connection, request), timeoutMs };
+	const tally: Tally = { attempt: 1, failures: 0, waitedMs: 0, hops: 0 };
+	for (; ; tally.attempt++) {
+		const ticket = await pacerTurn(connection, tally.attempt > 1 || tally.hops > 0, deadlineAt, node);
+		const callerDeadlineFirst = deadlineAt !== undefined && deadlineAt < Date.now() + timeoutMs;
+		const attemptEnds = Math.min(Date.now() + timeoutMs, deadlineAt ?? Infinity);
+		options.timeout = Math.max(1, attemptEnds - Date.now());
+		const answer = await attemptRequest(ctx, options, attemptEnds);
+		if (answer === PAST_DEADLINE) {
 			observeResponse(connection.pacerKey, connection.limit, ticket, { statusCode: 0, headers: {} });
-			const backoff = RETRY_POLICY.backoffBaseMs * 2 ** failures;
-			if (classifyTransportError(error) === 'dropped' && canRetry(++failures, waitedMs, backoff)) {
-				ctx.logger.debug(`Agile Telecom: connection dropped, retrying in ${backoff} ms`, { attempt });
-				waitedMs += backoff;
-				await sleep(backoff);
+			throw callerDeadlineFirst
+				? pastDeadlineError(node, 'the answer was not complete')
+				: markDeadlineError(
+						errorFromTransport(node, { code: 'ETIMEDOUT' }, { baseUrl: connection.baseUrl, timeoutMs, attempts: tally.attempt }),
+					);
+		}
+		const outcome = classify(answer, tally, exchange);
+		const response = 'response' in answer ? answer.response : { statusCode: 0, headers: {} };
+		observeResponse(connection.pacerKey, connection.limit, ticket, response, outcome.pacerPauseMs);
+		switch (outcome.kind) {
+			case 'ok':
+				return outcome.body;
+			case 'fail':
+				throw outcome.error;
+			case 'follow':
+				tally.hops++;
+				ctx.logger.debug(`Agile Telecom: HTTP ${response.statusCode}, following the redirect within ${connection.origin.origin}`);
+				exchange.url = outcome.url;
+				options.url = outcome.url.href;
+				delete options.qs;
 				continue;
-			}
-			throw errorFromTransport(node, error, {
-				baseUrl: connection.baseUrl,
-				timeoutMs: timeout,
-				attempts: attempt,
-				secret: connection.secret,
-			});
+			case 'retry':
+				if (deadlineAt !== undefined && Date.now() + outcome.afterMs > deadlineAt) {
+					throw pastDeadlineError(node, `a retry after ${outcome.why} would end past it`);
+				}
+				ctx.logger.debug(`Agile Telecom: ${outcome.why}, retrying in ${outcome.afterMs} ms`, { attempt: tally.attempt });
+				if (outcome.budget === 'failure') {
+					tally.failures++;
+					tally.waitedMs += outcome.afterMs;
+				} else tally.firstRateLimitAt ??= Date.now();
+				await sleep(outcome.afterMs);
 		}
-		const delay = RETRYABLE_STATUS.has(response.statusCode) ? retryDelayMs(response, failures) : 0;
-		observeResponse(connection.pacerKey, connection.limit, ticket, response, response.statusCode === 429 ? delay : undefined);
-		if (response.statusCode >= 200 && response.statusCode < 300) {
-			const body = parseJson(response.body);
-			if (body === undefined || !expected.check(body)) {
-				throw invalidBodyError(node, response, expected.description, connection.secret);
-			}
-			return body;
-		}
-		if (response.statusCode === 429) {
-			const now = Date.now();
-			firstRateLimitAt ??= now;
-			if (now - firstRateLimitAt + delay <= RETRY_POLICY.rateLimitWaitMs) {
-				ctx.logger.debug(`Agile Telecom: HTTP 429, retrying in ${delay} ms`, { attempt });
-				await sleep(delay);
-				continue;
-			}
-		} else if (RETRYABLE_STATUS.has(response.statusCode) && canRetry(++failures, waitedMs, delay)) {
-			ctx.logger.debug(`Agile Telecom: HTTP ${response.statusCode}, retrying in ${delay} ms`, { attempt });
-			waitedMs += delay;
-			await sleep(delay);
-			continue;
-		}
-		throw errorFromResponse(node, response, connection.secret);
 	}
+}
+
+/** The absolute URL of the first attempt, the way axios joins baseURL, url and qs. */
+function requestUrl(connection: Connection, request: { url: string; qs?: IDataObject }): URL {
+	const url = new URL(connection.baseUrl + request.url);
+	for (const [key, value] of Object.entries(request.qs ?? {})) url.searchParams.set(key, String(value));
+	return url;
+}
+
+/** The pacer's turn, given up (and handed back unused) if `deadlineAt` comes first. */
+async function pacerTurn(connection: Connection, retry: boolean, deadlineAt: number | undefined, node: INode): Promise<Ticket> {
+	if (deadlineAt !== undefined && Date.now() >= deadlineAt) throw pastDeadlineError(node, 'no request could start before it');
+	const turn = acquireTurn(connection.pacerKey, connection.limit, retry);
+	if (deadlineAt === undefined) return await turn;
+	const ticket = await beforeDeadline(turn, deadlineAt, (late) => (late.end = late.start));
+	if (ticket === PAST_DEADLINE) throw pastDeadlineError(node, 'the pacer had no free turn before it');
+	return ticket;
+}
+
+/** One request through n8n's helper (which adds the key), raced against the attempt's end. */
+async function attemptRequest(ctx: ApiContext, options: IHttpRequestOptions, endsAt: number): Promise<Answer | typeof PAST_DEADLINE> {
+	const request = ctx.helpers.httpRequestWithAuthentication.call(ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, { ...options });
+	const answer: Promise<Answer> = request.then(
+		(raw) => ({ response: toApiResponse(raw) }),
+		(failure: unknown) => ({ failure }),
+	);
+	return await beforeDeadline(answer, endsAt);
 }
 
 /** `failures`: failed attempts so far, this one included. */
@@ -194,6 +351,18 @@ function retryDelayMs(response: ApiResponse, failures: number): number {
 	const retryAfter = retryAfterSeconds(response.headers, parseJson(response.body));
 	if (retryAfter !== undefined) return Math.max(retryAfter * 1000, 100);
 	return RETRY_POLICY.backoffBaseMs * 2 ** failures;
+}
+
+/** Whether any path into `value` goes more than `limit` objects or arrays deep (no recursion: the stack stays flat). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+	const stack: Array<[unknown, number]> = [[value, 1]];
+	while (stack.length > 0) {
+		const [current, depth] = stack.pop()!;
+		if (typeof current !== 'object' || current === null) continue;
+		if (depth > limit) return true;
+		for (const child of Object.values(current)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+	}
+	return false;
 }
 
 /** Turns an ID into exactly one path segment; '' and dot segments would address another endpoint. */

@@ -25,7 +25,15 @@ export type Fault =
 	| { type: 'dropMidBody' }
 	| { type: 'delay'; ms: number }
 	| { type: 'body'; status?: number; body: string; contentType?: string }
-	| { type: 'echoKey'; status: number };
+	| { type: 'echoKey'; status: number }
+	/** A 3xx to `location`; 'self' = the requested path again (a same-origin hop). */
+	| { type: 'redirect'; status?: number; location: string }
+	/** A 200 whose body arrives one byte per `intervalMs` and never ends (until the client goes). */
+	| { type: 'trickle'; intervalMs: number }
+	/** A 200 body an attacker would send: `__proto__`/`constructor` keys, 10,000-level nesting, 50 MB. */
+	| { type: 'hostile'; kind: HostileBody };
+
+export type HostileBody = 'proto' | 'deep' | 'huge';
 
 interface QueuedFault {
 	fault: Fault;
@@ -65,6 +73,8 @@ export interface RecordedRequest {
 	query: Record<string, string>;
 	status: number;
 	at: number;
+	/** Whether the request carried an X-Api-Key header (the key itself is not kept). */
+	hadApiKey: boolean;
 }
 
 export class ApiSandbox {
@@ -198,6 +208,7 @@ export class ApiSandbox {
 			query: Object.fromEntries(url.searchParams),
 			status: 0,
 			at: Date.now(),
+			hadApiKey: req.headers['x-api-key'] !== undefined,
 		};
 		this.requests.push(record);
 		const send = (status: number, body: unknown, headers: Record<string, string | number> = {}) => {
@@ -307,6 +318,18 @@ export class ApiSandbox {
 					fault.status,
 					JSON.stringify({ status: 'fail', data: { authentication: `Key ${String(req.headers['x-api-key'])} is not valid here` } }),
 				);
+			case 'redirect':
+				return answer(fault.status ?? 302, '', 'text/plain', { Location: fault.location === 'self' ? (req.url ?? '/') : fault.location });
+			case 'trickle': {
+				record.status = 200;
+				res.writeHead(200, { 'Content-Type': 'application/json' });
+				res.write('{"phoneNumbers":[');
+				const timer = setInterval(() => res.write(' '), fault.intervalMs);
+				req.socket.on('close', () => clearInterval(timer));
+				return true;
+			}
+			case 'hostile':
+				return answer(200, hostileBody(fault.kind, this.numbers[0], record.endpoint === 'list'));
 			case 'drop':
 				record.status = -1;
 				req.socket.destroy();
@@ -325,4 +348,22 @@ export class ApiSandbox {
 				return false;
 		}
 	}
+}
+
+/** The body of a hostile answer, built around a real number so a parser that copes can still use it. */
+export function hostileBody(kind: HostileBody, number: unknown, list: boolean): string {
+	const json = JSON.stringify(number);
+	let entry: string;
+	switch (kind) {
+		case 'proto':
+			// Own keys as JSON.parse makes them; Object.assign or a setter would turn them into a prototype.
+			entry = `${json.slice(0, -1)},"__proto__":{"polluted":"yes","status":"ACTIVE"},"constructor":{"prototype":{"polluted":"yes"}}}`;
+			break;
+		case 'deep':
+			entry = `${json.slice(0, -1)},"nested":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`;
+			break;
+		case 'huge':
+			entry = JSON.stringify({ ...(number as object), padding: 'x'.repeat(50 * 1024 * 1024) });
+	}
+	return list ? `{"phoneNumbers":[${entry}],"total":1}` : entry;
 }

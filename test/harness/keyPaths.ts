@@ -1,0 +1,53 @@
+/** Every path of the package that sends the API key, each run through n8n-core the way n8n runs it. */
+import { LoadOptionsContext } from 'n8n-core';
+import { type INode, type INodeType, Workflow } from 'n8n-workflow';
+
+import { additionalData, createPoller, loadPackage, runActionNode, searchList, type TestCredentials, TRIGGER_NODE } from './engine';
+import { chooseParams, getParams, listParams, readinessParams } from './fixtures';
+
+/** What a path reports: its error (message and description), or nothing when it succeeded. */
+export interface Attempt {
+	error?: { message: string; description?: string | null };
+}
+
+export async function caught(work: () => Promise<unknown>): Promise<Attempt> {
+	try {
+		await work();
+		return {};
+	} catch (error) {
+		const { message, description } = error as { message: string; description?: string };
+		return { error: { message, description } };
+	}
+}
+
+/** The trigger's "Phone Numbers" dropdown, called the way the editor calls it. */
+async function triggerDropdown(credentials: TestCredentials): Promise<unknown> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	const node: INode = {
+		id: 'trigger-1',
+		name: 'Agile Telecom WhatsApp Trigger',
+		type: TRIGGER_NODE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { agileTelecomApi: { id: 'cred-1', name: 'Agile Telecom account' } },
+	};
+	const workflow = new Workflow({ id: 'wf-dropdown', nodes: [node], connections: {}, active: false, nodeTypes });
+	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, credentialTypes), 'parameters.phoneNumberIds');
+	const type = nodeTypes.getByNameAndVersion(TRIGGER_NODE, 1) as INodeType;
+	return await type.methods!.loadOptions!.getPhoneNumbers.call(context);
+}
+
+/** Every path that sends the key: the four operations, the picker, the trigger and its dropdown. */
+export const KEY_PATHS: Array<[string, (credentials: TestCredentials) => Promise<Attempt>]> = [
+	['Get', async (credentials) => ({ error: (await runActionNode({ parameters: getParams('waba-num-001'), credentials })).error })],
+	['List', async (credentials) => ({ error: (await runActionNode({ parameters: listParams(), credentials })).error })],
+	[
+		'Check Readiness',
+		async (credentials) => ({ error: (await runActionNode({ parameters: readinessParams('waba-num-001', 10), credentials })).error }),
+	],
+	['Choose for Campaign', async (credentials) => ({ error: (await runActionNode({ parameters: chooseParams(10), credentials })).error })],
+	['the number picker', (credentials) => caught(() => searchList('searchPhoneNumbers', credentials))],
+	['the trigger', (credentials) => caught(async () => (await createPoller({ events: ['statusChanged'] }, credentials)).poll())],
+	["the trigger's dropdown", (credentials) => caught(() => triggerDropdown(credentials))],
+];
