@@ -1,4 +1,4 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	ILoadOptionsFunctions,
@@ -11,11 +11,12 @@ import type {
 
 import { DEFAULT_TIMEOUT_MS } from '../shared/constants';
 import { CHANGE_EVENTS, type ChangeEvent, diffSnapshot, isSnapshot, sampleChange, takeSnapshot, watchKey } from './numberChanges';
+import { pollDeadline, warnOutOfTime } from './pollBudget';
 import { pollKind } from './pollState';
 import { readWatchedNumbers } from './readWatchedNumbers';
 import { STATE_RESET, stateReset } from './stateReset';
 import { numberLabel } from '../shared/numberState';
-import { readAllPhoneNumbers } from '../shared/transport';
+import { isDeadlineError, readAllPhoneNumbers } from '../shared/transport';
 
 const TRIGGER_EVENTS = [...CHANGE_EVENTS, STATE_RESET] as const;
 
@@ -100,8 +101,22 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 		const phoneNumberIds = (this.getNodeParameter('phoneNumberIds', []) as unknown[]).map(String).filter(Boolean);
 		const watch = watchKey(phoneNumberIds);
 		const state = this.getWorkflowStaticData('node') as IDataObject;
-		// A failed read throws here, before the snapshot is touched: the change is seen by the next poll.
-		const { numbers, listPages } = await readWatchedNumbers(this, phoneNumberIds, state);
+		// A failed read throws here, before the snapshot is touched: the change is seen by the next poll. A
+		// read cut short by the poll's budget returns null, also untouched: nothing is half-committed.
+		const startedAt = Date.now();
+		let read;
+		try {
+			read = await readWatchedNumbers(this, phoneNumberIds, state, pollDeadline(this));
+		} catch (error) {
+			if (kind !== 'manual' && isDeadlineError(error)) {
+				warnOutOfTime(this, startedAt);
+				return null;
+			}
+			throw error instanceof NodeApiError || error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(this.getNode(), error as Error);
+		}
+		const { numbers, listPages } = read;
 		const stored = isSnapshot(state.snapshot) && state.snapshot.watch === watch ? state.snapshot : undefined;
 
 		if (kind === 'manual') {

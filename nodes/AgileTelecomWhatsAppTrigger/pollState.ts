@@ -11,6 +11,8 @@
  */
 import type { IPollFunctions } from 'n8n-workflow';
 
+import { pollBudgetMs } from './pollBudget';
+
 export type PollKind = 'manual' | 'firstAfterActivation' | 'later';
 
 /** n8n-core's budget for a poll that runs outside the scheduler's lease (PollContext's default). */
@@ -18,14 +20,6 @@ const UNLEASED_BUDGET_MS = 5 * 60_000;
 
 /** Contexts that have polled before; a context n8n drops is dropped here too. */
 const polledContexts = new WeakSet<object>();
-
-/** The poll's budget in ms where n8n provides one (n8n 2.41 and later), else undefined. */
-export function pollBudgetMs(ctx: IPollFunctions): number | undefined {
-	const budget = (ctx as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs;
-	if (typeof budget !== 'function') return undefined;
-	const ms = budget.call(ctx);
-	return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
 
 function isLeasedPoll(ctx: IPollFunctions): boolean {
 	const budget = pollBudgetMs(ctx);

@@ -294,6 +294,8 @@ export interface Poller {
 	setParameters(parameters: INodeParameters): void;
 	/** (Re)activates the workflow: the next trigger poll is the activation poll, with a new context. */
 	activate(): void;
+	/** The budget later scheduler polls report. */
+	setBudgetMs(ms: number): void;
 }
 
 export interface PollerOptions {
@@ -339,7 +341,7 @@ export async function createPoller(
 	const data = additionalData(credentials, credentialTypes);
 	const pollers = new TriggersAndPollers();
 	const scheduler = options.mode === 'scheduler';
-	const budgetMs = options.budgetMs ?? 36_000;
+	let budgetMs = options.budgetMs ?? 36_000;
 	let cursor: IDataObject = {};
 	let activationContext: PollContext | undefined;
 	let activationPending = true;
@@ -386,6 +388,9 @@ export async function createPoller(
 		},
 		activate() {
 			activationPending = true;
+		},
+		setBudgetMs(ms) {
+			budgetMs = ms;
 		},
 	};
 }
