@@ -47,11 +47,19 @@ async function readList(ctx: IPollFunctions, watched: Set<string>, settings: Req
 	return { numbers, listPages };
 }
 
-/** `phoneNumberIds` empty = every number of the account; `listPages`: the page count of the last list read (0 if none). */
-export async function readWatchedNumbers(ctx: IPollFunctions, phoneNumberIds: string[], listPages: number): Promise<WatchedRead> {
+/**
+ * `phoneNumberIds` empty = every number of the account; `listPages`: the page count of the last list read (0 if
+ * none); past `deadlineAt` the read throws a deadline error (transport's isDeadlineError).
+ */
+export async function readWatchedNumbers(
+	ctx: IPollFunctions,
+	phoneNumberIds: string[],
+	listPages: number,
+	deadlineAt?: number,
+): Promise<WatchedRead> {
 	const watched = new Set(phoneNumberIds);
 	const { timeout } = ctx.getNodeParameter('options', {}) as { timeout?: number };
-	const settings: RequestSettings = { timeout };
+	const settings: RequestSettings = { timeout, deadlineAt };
 	if (watched.size > 0 && watched.size < listPages) return { numbers: await readDetails(ctx, [...watched], settings), listPages };
 	return await readList(ctx, watched, settings);
 }

@@ -447,10 +447,3 @@ export async function* readPhoneNumberPages(
 		}
 	}
 }
-
-/** Every number of the account, in the API's order (all pages). */
-export async function readAllPhoneNumbers(ctx: ApiContext, settings: RequestSettings): Promise<PhoneNumber[]> {
-	const numbers: PhoneNumber[] = [];
-	for await (const page of readPhoneNumberPages(ctx, settings)) numbers.push(...page);
-	return numbers;
-}
