@@ -108,12 +108,7 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 		const startedAt = Date.now();
 		let read;
 		try {
-			read = await readWatchedNumbers(
-				this,
-				phoneNumberIds,
-				typeof state.listPages === 'number' ? state.listPages : 0,
-				pollDeadline(this),
-			);
+			read = await readWatchedNumbers(this, phoneNumberIds, typeof state.listPages === 'number' ? state.listPages : 0, pollDeadline(this));
 		} catch (error) {
 			if (kind !== 'manual' && isDeadlineError(error)) {
 				warnOutOfTime(this, startedAt);

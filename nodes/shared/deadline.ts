@@ -43,7 +43,7 @@ export async function beforeDeadline<T>(
 	return await Promise.race([tracked, clock]);
 }
 
-/** Marks the errors thrown because time ran out, whatever their message. */
+/** Marks the errors thrown because the caller's time ran out, whatever their message. */
 const deadlineErrors = new WeakSet<object>();
 
 export function markDeadlineError<E extends Error>(error: E): E {
@@ -51,7 +51,10 @@ export function markDeadlineError<E extends Error>(error: E): E {
 	return error;
 }
 
-/** True for an error thrown because a request's timeout or a caller's `deadlineAt` was reached. */
+/**
+ * True for an error thrown because a caller's `deadlineAt` was reached; a request's own timeout is a
+ * failure of the API, not of the caller's time, and is not one.
+ */
 export function isDeadlineError(error: unknown): boolean {
 	return typeof error === 'object' && error !== null && deadlineErrors.has(error);
 }

@@ -32,7 +32,7 @@ import {
 	RATE_LIMIT_PLANS,
 	RETRY_POLICY,
 } from './constants';
-import { beforeDeadline, markDeadlineError, PAST_DEADLINE } from './deadline';
+import { beforeDeadline, PAST_DEADLINE } from './deadline';
 import type { PhoneNumber } from './phoneNumber';
 import { allowedDomainsOf, checkAllowedDomain, checkBaseUrl, redirectTarget } from './origin';
 import { acquireTurn, observeResponse, type RateLimit, type Ticket } from './rateLimiter';
@@ -160,6 +160,8 @@ interface Exchange {
 	/** The URL this attempt asked. */
 	url: URL;
 	timeoutMs: number;
+	/** The caller's deadline: a socket timeout at or past it means the caller ran out of time. */
+	deadlineAt?: number;
 }
 
 /** Every case of an answer in one place: success, the retries and their budgets, redirects, failures. */
@@ -171,13 +173,16 @@ function classify(answer: Answer, tally: Tally, exchange: Exchange): Outcome {
 		if (kind === 'dropped' && canRetry(tally.failures + 1, tally.waitedMs, backoff)) {
 			return { kind: 'retry', afterMs: backoff, why: 'connection dropped', budget: 'failure' };
 		}
+		if (kind === 'timeout' && exchange.deadlineAt !== undefined && Date.now() >= exchange.deadlineAt) {
+			return { kind: 'fail', error: pastDeadlineError(node, 'the answer was not complete') };
+		}
 		const error = errorFromTransport(node, answer.failure, {
 			baseUrl: connection.baseUrl,
 			timeoutMs: exchange.timeoutMs,
 			attempts: tally.attempt,
 			secret: connection.secret,
 		});
-		return { kind: 'fail', error: kind === 'timeout' ? markDeadlineError(error) : error };
+		return { kind: 'fail', error };
 	}
 	const { response } = answer;
 	const status = response.statusCode;
@@ -269,7 +274,7 @@ export async function apiGetJson(
 			? { allowedDomains: settings.allowedDomains ?? connection.allowedDomains }
 			: {}),
 	};
-	const exchange: Exchange = { node, connection, expected, url: requestUrl(connection, request), timeoutMs };
+	const exchange: Exchange = { node, connection, expected, url: requestUrl(connection, request), timeoutMs, deadlineAt };
 	const tally: Tally = { attempt: 1, failures: 0, waitedMs: 0, hops: 0 };
 	for (; ; tally.attempt++) {
 		const ticket = await pacerTurn(connection, tally.attempt > 1 || tally.hops > 0, deadlineAt, node);
@@ -281,9 +286,7 @@ export async function apiGetJson(
 			observeResponse(connection.pacerKey, connection.limit, ticket, { statusCode: 0, headers: {} });
 			throw callerDeadlineFirst
 				? pastDeadlineError(node, 'the answer was not complete')
-				: markDeadlineError(
-						errorFromTransport(node, { code: 'ETIMEDOUT' }, { baseUrl: connection.baseUrl, timeoutMs, attempts: tally.attempt }),
-					);
+				: errorFromTransport(node, { code: 'ETIMEDOUT' }, { baseUrl: connection.baseUrl, timeoutMs, attempts: tally.attempt });
 		}
 		const outcome = classify(answer, tally, exchange);
 		const response = 'response' in answer ? answer.response : { statusCode: 0, headers: {} };
