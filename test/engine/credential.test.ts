@@ -75,6 +75,20 @@ describe('the credential test', () => {
 		expect(result.url).toBe(`${sandbox().baseUrl}/api/message-server/whatsapp/phone-numbers?page=0&limit=1`);
 	});
 
+	it.each([301, 302, 303, 307, 308])(
+		'refuses redirects (HTTP %i): n8n is told not to follow them, and a rule fails the test',
+		async (status) => {
+			const { credentialTypes } = await loadPackage();
+			const { request: testRequest } = credentialTypes.get('agileTelecomApi')!.test as ICredentialTestRequest;
+			expect(testRequest.disableFollowRedirect).toBe(true);
+			sandbox().inject({ type: 'redirect', status, location: 'https://elsewhere.example/api' }, 1);
+			expect(await testCredential({ apiKey: SANDBOX_API_KEY, baseUrl: sandbox().baseUrl })).toMatchObject({
+				status: 'Error',
+				message: `The Base URL answered with a redirect (HTTP ${status}); the API key was not sent on. Set the Base URL to the address the API answers at`,
+			});
+		},
+	);
+
 	it('falls back to the production host when the base URL is empty', async () => {
 		const { credentialTypes } = await loadPackage();
 		const { request: testRequest } = credentialTypes.get('agileTelecomApi')!.test as ICredentialTestRequest;
