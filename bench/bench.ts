@@ -56,7 +56,7 @@ const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const QUICK = process.env.BENCH_QUICK === '1';
 /** BENCH_ONLY=1,7: only these sections (the rows section 3 needs are then run once). */
-const ONLY = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8,9,10').split(',').map(Number));
+const ONLY = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8,9,10,11').split(',').map(Number));
 /** Latency of the memory processes of sequential rows (list, choose, trigger). */
 const MEMORY_MIN_LATENCY_MS = 10;
 /** The sandbox's largest page (its default): what a client asking for more would get per request. */
@@ -679,6 +679,31 @@ async function searchSection(): Promise<void> {
 	);
 }
 
+async function outputSizeSection(): Promise<void> {
+	const { measureOutputSize } = await import('./outputSize');
+	const rows = await measureOutputSize();
+	const raw = (operation: string) => rows.find((r) => r.operation === operation && r.mode === 'raw')?.bytes ?? 0;
+	print(
+		'11. What reaches an AI agent per Output mode (tool variant): bytes and estimated tokens',
+		table(
+			['operation', 'Output', 'items', 'bytes', 'bytes per item', 'tokens (≈ bytes / 4)', 'of Raw'],
+			rows.map(({ operation, mode, items, bytes }) => [
+				operation,
+				mode === 'selected' ? 'Selected Fields' : mode === 'raw' ? 'Raw' : 'Simplified (default)',
+				String(items),
+				fmtInt(bytes),
+				fmtInt(Math.round(bytes / items)),
+				fmtInt(Math.round(bytes / 4)),
+				`${Math.round((100 * bytes) / raw(operation))} %`,
+			]),
+		),
+		[
+			"bytes of the JSON array of the node's items, which n8n passes to the agent as the tool's answer (the MCP e2e test measures the same over a real n8n); Selected Fields: Get Many with status and messagingLimit, Check Readiness with ready and reasons, each plus the ID",
+			'tokens: a rough estimate, a quarter of the bytes, as for English and JSON with most tokenizers',
+		],
+	);
+}
+
 async function main(): Promise<void> {
 	const started = performance.now();
 	const sandboxes: Sandboxes = { byKey: new Map() };
@@ -712,6 +737,7 @@ async function main(): Promise<void> {
 	if (ONLY.has(8)) await pageSizeSection(rows);
 	if (ONLY.has(9)) await readsSection();
 	if (ONLY.has(10)) await searchSection();
+	if (ONLY.has(11)) await outputSizeSection();
 
 	for (const bench of sandboxes.byKey.values()) await bench.sandbox.stop();
 	console.log(

@@ -33,6 +33,12 @@ function requestSettings(ctx: IExecutePaginationFunctions, options: DeclarativeR
 	};
 }
 
+/** "message [item 2]", once: a copy of an error that already names its item is left as it is. */
+export function withItemSuffix(message: string, itemIndex: number): string {
+	const suffix = ` [item ${itemIndex}]`;
+	return message.endsWith(suffix) ? message : `${message}${suffix}`;
+}
+
 function itemRunner(run: OperationRun) {
 	return async function (
 		this: IExecutePaginationFunctions,
@@ -50,6 +56,8 @@ function itemRunner(run: OperationRun) {
 					? error
 					: new NodeOperationError(this.getNode(), error instanceof Error ? error : String(error), { itemIndex });
 			nodeError.context.itemIndex = itemIndex;
+			// n8n shows the item only in the details: the message names it, as n8n's guidelines ask.
+			nodeError.message = withItemSuffix(nodeError.message, itemIndex);
 			if (this.continueOnFail()) return [{ json: {}, error: nodeError, pairedItem }];
 			throw nodeError;
 		} finally {

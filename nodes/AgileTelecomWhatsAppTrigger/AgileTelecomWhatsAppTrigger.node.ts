@@ -127,7 +127,8 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 			if (changes.length) return [this.helpers.returnJsonArray(changes)];
 			if (!numbers.length) {
 				throw new NodeOperationError(this.getNode(), 'No WhatsApp number to build a test event from', {
-					description: 'The account (or the numbers chosen under Phone Number Names or IDs) has no numbers yet',
+					description:
+						"The account (or the numbers chosen under 'Phone Number Names or IDs') has no numbers yet: add a number in the Qlara dashboard, or clear 'Phone Number Names or IDs' to watch the whole account",
 				});
 			}
 			return [this.helpers.returnJsonArray([sampleChange(numbers[0])])];

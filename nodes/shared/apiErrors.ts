@@ -10,10 +10,10 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { markDeadlineError } from './deadline';
 
 const HINTS: Readonly<Record<number, string>> = {
-	400: 'Check the node parameters; the API rejected the request as malformed',
+	400: "Check the node's parameters against the API's message above, then run the node again",
 	401: "Check that the API key in the 'Agile Telecom API' credential is correct and still active in the Qlara dashboard",
 	403: 'The API key lacks permission for WhatsApp numbers: enable the WhatsApp channel for this key in the Qlara dashboard, or ask your account administrator',
-	404: 'Check the phone number ID: run Phone Number → List to get the current IDs (an ID can change after a reconfiguration)',
+	404: "Check the 'Phone Number' parameter: run Phone Number → Get Many to get the current IDs (an ID can change after a reconfiguration)",
 };
 
 export interface ApiResponse {
@@ -81,9 +81,11 @@ function hintFor(statusCode: number, retryAfter: number | undefined): string {
 			: `The API rate limit for this key was reached; retry after ${retryAfter} seconds, or pick the right plan in the credential so the node paces its requests`;
 	}
 	if (statusCode >= 500) {
-		return `The Agile Telecom API had a server problem (HTTP ${statusCode}); try again in a few minutes, and contact Agile Telecom support if it persists`;
+		return `The Agile Telecom servers could not handle the request (HTTP ${statusCode}); try again in a few minutes, and contact Agile Telecom support if it persists`;
 	}
-	return HINTS[statusCode] ?? `The API refused the request (HTTP ${statusCode})`;
+	return (
+		HINTS[statusCode] ?? `The API refused the request (HTTP ${statusCode}); check the node's parameters and the credential, then try again`
+	);
 }
 
 /** An HTTP error status (>= 400) from the API or from something in front of it. */
@@ -94,7 +96,7 @@ export function errorFromResponse(node: INode, response: ApiResponse, secret?: s
 	let message = apiMessageFromBody(body);
 	if (message === undefined) {
 		message = looksLikeHtml(text)
-			? `The API answered HTTP ${response.statusCode} with an HTML page instead of JSON (a proxy or gateway error page?)`
+			? `The API answered HTTP ${response.statusCode} with an HTML page instead of JSON (a proxy or gateway page?); check the Base URL in the 'Agile Telecom API' credential`
 			: `The API answered HTTP ${response.statusCode}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ' with an empty body'}`;
 	}
 	const errorResponse: JsonObject = isObject(body) ? (body as JsonObject) : { body: text.slice(0, 1000) };
@@ -185,10 +187,10 @@ export function errorFromTransport(
 		],
 		dropped: [
 			`The connection to the Agile Telecom API was dropped before the answer was complete${tries}`,
-			'A network problem or proxy cut the connection; try again in a few minutes',
+			'The network or a proxy cut the connection; try again in a few minutes',
 		],
 		other: [
-			`The request to the Agile Telecom API failed: ${redact(text, context.secret) || 'unknown error'}`,
+			`The request to the Agile Telecom API failed: ${redact(text, context.secret) || 'no reason given'}`,
 			"Check the 'Agile Telecom API' credential and n8n's network access, then try again",
 		],
 	};

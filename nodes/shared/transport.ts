@@ -372,15 +372,15 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
 export function phoneNumberPath(node: INode, phoneNumberId: unknown, itemIndex?: number): string {
 	const id = typeof phoneNumberId === 'number' ? String(phoneNumberId) : typeof phoneNumberId === 'string' ? phoneNumberId.trim() : '';
 	if (id === '') {
-		throw new NodeOperationError(node, 'No phone number ID was given', {
+		throw new NodeOperationError(node, "The 'Phone Number' parameter is empty", {
 			itemIndex,
 			description: 'Pick a number from the list, or enter its ID (e.g. waba-num-001); an expression may have resolved to an empty value',
 		});
 	}
 	if (id === '.' || id === '..') {
-		throw new NodeOperationError(node, `"${id}" is not a valid phone number ID`, {
+		throw new NodeOperationError(node, `The 'Phone Number' parameter ("${id}") is not a phone number ID`, {
 			itemIndex,
-			description: 'Pick a number from the list, or enter an ID as Phone Number → List returns it',
+			description: 'Pick a number from the list, or enter an ID as Phone Number → Get Many returns it',
 		});
 	}
 	return `${PHONE_NUMBERS_PATH}/${encodeURIComponent(id)}`;

@@ -72,7 +72,7 @@ describe(`examples in a real n8n ${process.env.N8N_VERSION ?? ''}`.trim(), () =>
 		expect(code).toBe(0);
 		expect(itemsOf(result, 'Number details').map((i) => i.phoneNumberId ?? i.error)).toEqual([
 			'waba-num-001',
-			'Phone number not found: waba-num-999',
+			'Phone number not found: waba-num-999 [item 1]',
 			'waba-num-003',
 		]);
 	});

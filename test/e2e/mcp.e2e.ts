@@ -5,6 +5,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
+import { measureOutputSize } from '../../bench/outputSize';
+import { SIMPLIFIED_NUMBER_FIELDS } from '../../nodes/shared/outputFields';
+import { generateNumbers, uc025Numbers } from '../sandbox/data';
 import { SANDBOX_API_KEY } from '../sandbox/server';
 import { EXAMPLES_DIR, REPO_ROOT, startDemoWorld, type DemoWorld } from '../../scripts/demo/environment';
 
@@ -128,7 +131,7 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 		]);
 	});
 
-	it('List with filters from the agent: the numbers ready for a large campaign', async () => {
+	it('Get Many with filters from the agent: the numbers ready for a large campaign', async () => {
 		const numbers = await items('list_phone_numbers', { status: 'ACTIVE', qualityRating: 'green', minMessagingLimit: 'TIER_10K' });
 		expect(numbers.map((n) => [n.phoneNumberId, n.messagingLimit, n.messagingLimitCapacity])).toEqual([
 			['waba-num-001', 'TIER_10K', 10000],
@@ -158,7 +161,7 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 		const result = await call('choose_number_for_campaign', { recipients: 5000, minQualityRating: 'GREEN', nameContains: 'SportZone' });
 		expect(result.isError).toBe(true);
 		expect(textOf(result)).toMatch(/No number fits a campaign of 5,000 recipients.*SportZone \(waba-num-002\): Status is PENDING/);
-		expect(textOf(result)).toContain('Lower Recipients, accept YELLOW quality');
+		expect(textOf(result)).toContain('Lower Recipients, set Minimum Quality Rating to GREEN or YELLOW');
 	});
 
 	it("Get with an unknown ID: the API's 404 message and the hint reach the client as a tool error", async () => {
@@ -167,11 +170,40 @@ describe('the campaign tools over MCP, in a real n8n', () => {
 		const text = textOf(result);
 		log(`get_phone_number waba-num-999 → isError ${result.isError}: ${text}`);
 		expect(text).toContain('Phone number not found: waba-num-999');
-		expect(text).toContain('run Phone Number → List to get the current IDs');
+		expect(text).toContain('run Phone Number → Get Many to get the current IDs');
 		expect(text).not.toMatch(/\n\s+at /); // no stack trace
 		// The session survives the error: the next call works.
 		const [number] = await items('get_phone_number', { phoneNumberId: 'waba-num-001' });
-		expect(number).toMatchObject({ phoneNumberId: 'waba-num-001', accountMode: 'LIVE' });
+		expect(number).toMatchObject({ phoneNumberId: 'waba-num-001', status: 'ACTIVE' });
+	});
+
+	it('Output Simplified (the default the example keeps): the bytes an agent reads, as the bench measures them per mode', async () => {
+		const engine = await measureOutputSize();
+		const bytesOf = (operation: string, mode: string) => engine.find((r) => r.operation.startsWith(operation) && r.mode === mode)!.bytes;
+		world.sandbox.numbers = generateNumbers(250);
+		try {
+			const list = await call('list_phone_numbers', {});
+			const listText = textOf(list);
+			const numbers = JSON.parse(listText) as Array<Record<string, unknown>>;
+			expect(numbers).toHaveLength(250);
+			for (const number of numbers) expect(Object.keys(number)).toEqual(expect.arrayContaining(['phoneNumberId', 'status']));
+			expect(new Set(numbers.flatMap((n) => Object.keys(n)))).toEqual(new Set(SIMPLIFIED_NUMBER_FIELDS));
+			const listBytes = Buffer.byteLength(listText);
+			log(
+				`list_phone_numbers over 250 numbers: ${listBytes} bytes (≈ ${Math.round(listBytes / 4)} tokens) over MCP; engine: raw ${bytesOf('Get Many', 'raw')}, simplified ${bytesOf('Get Many', 'simplified')}, selected ${bytesOf('Get Many', 'selected')}`,
+			);
+			expect(listBytes).toBe(bytesOf('Get Many', 'simplified'));
+			expect(listBytes).toBeLessThan(0.75 * bytesOf('Get Many', 'raw'));
+		} finally {
+			world.sandbox.numbers = uc025Numbers();
+		}
+		const check = textOf(await call('check_campaign_readiness', { phoneNumberId: 'waba-num-002', recipients: 5000 }));
+		const checkBytes = Buffer.byteLength(check);
+		log(
+			`check_campaign_readiness: ${checkBytes} bytes (≈ ${Math.round(checkBytes / 4)} tokens) over MCP; engine raw ${bytesOf('Check', 'raw')}`,
+		);
+		expect(checkBytes).toBe(bytesOf('Check', 'simplified'));
+		expect(Object.keys(JSON.parse(check)[0])).toEqual([...SIMPLIFIED_NUMBER_FIELDS, 'ready', 'reasons', 'action']);
 	});
 
 	it('older clients reach the same tools over SSE (GET on the same URL)', async () => {

@@ -28,7 +28,7 @@ describe('Check Readiness through the engine', () => {
 	});
 
 	it('outputs the details unchanged plus ready, reasons and action, from one request', async () => {
-		const result = await check('waba-num-001', 5000);
+		const result = await check('waba-num-001', 5000, { simplify: false });
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toEqual({
 			...uc025Numbers()[0],
@@ -131,7 +131,7 @@ describe('Check Readiness through the engine', () => {
 			items: [{ id: 'waba-num-999' }, { id: 'waba-num-001' }],
 			onError: 'continueRegularOutput',
 		});
-		expect(result.items.map((i) => i.json.error ?? i.json.ready)).toEqual(['Phone number not found: waba-num-999', true]);
+		expect(result.items.map((i) => i.json.error ?? i.json.ready)).toEqual(['Phone number not found: waba-num-999 [item 0]', true]);
 	});
 
 	it.each([0, -5, 2.5])('rejects %p recipients with a clear message', async (recipients) => {
@@ -207,7 +207,7 @@ describe('Choose for Campaign through the engine', () => {
 
 	it('says when no name matched', async () => {
 		const result = await choose(10, { nameContains: 'TravelCo' });
-		expect(result.error?.message).toBe('No number\'s display name or verified name contains "TravelCo" (3 numbers checked)');
+		expect(result.error?.message).toBe('No number\'s display name or verified name contains "TravelCo" (3 numbers checked) [item 0]');
 	});
 
 	it('gives each input item its own answer, in order; no fit becomes an error item under Continue', async () => {

@@ -12,21 +12,21 @@ describe('errors: clear, and nothing lost', () => {
 	it("turns a 404 into a NodeApiError with the API's message, the HTTP code and what to do", async () => {
 		const result = await get('waba-num-999');
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toBe('Phone number not found: waba-num-999');
+		expect(result.error?.message).toBe('Phone number not found: waba-num-999 [item 0]');
 		expect(result.error?.httpCode).toBe('404');
-		expect(result.error?.description).toMatch(/Phone Number → List.*ID can change/);
+		expect(result.error?.description).toMatch(/Phone Number → Get Many.*ID can change/);
 		expectNoSecret(result);
 	});
 
 	it('tells a wrong key (401) from a key without WhatsApp permission (403)', async () => {
 		const wrong = await runActionNode({ parameters: listParams(), credentials: { ...credentials(), apiKey: 'wrong-key-123456' } });
-		expect(wrong.error?.message).toBe('Invalid or missing API key');
+		expect(wrong.error?.message).toBe('Invalid or missing API key [item 0]');
 		expect(wrong.error?.httpCode).toBe('401');
 		expect(wrong.error?.description).toMatch(/API key.*correct and still active/);
 		expectNoSecret(wrong, 'wrong-key-123456');
 
 		const forbidden = await runActionNode({ parameters: listParams(), credentials: { ...credentials(), apiKey: NO_WHATSAPP_API_KEY } });
-		expect(forbidden.error?.message).toBe('API key does not have permission to access WhatsApp phone numbers');
+		expect(forbidden.error?.message).toBe('API key does not have permission to access WhatsApp phone numbers [item 0]');
 		expect(forbidden.error?.httpCode).toBe('403');
 		expect(forbidden.error?.description).toMatch(/enable the WhatsApp channel/);
 		expectNoSecret(forbidden, NO_WHATSAPP_API_KEY);
@@ -35,7 +35,7 @@ describe('errors: clear, and nothing lost', () => {
 	it('says when to retry after a 429 that outlasts the retry budget', async () => {
 		sandbox().inject({ type: 'rateLimit', retryAfter: 120 }, 1);
 		const result = await get();
-		expect(result.error?.message).toBe('Rate limit exceeded. Please retry after 120 seconds.');
+		expect(result.error?.message).toBe('Rate limit exceeded. Please retry after 120 seconds. [item 0]');
 		expect(result.error?.httpCode).toBe('429');
 		expect(result.error?.description).toMatch(/retry after 120 seconds/);
 		expect(sandbox().count()).toBe(1);
@@ -61,14 +61,14 @@ describe('errors: clear, and nothing lost', () => {
 		sandbox().inject({ type: 'status', status: 502 }, 10);
 		const always = await get();
 		expect(always.error?.httpCode).toBe('502');
-		expect(always.error?.description).toMatch(/server problem \(HTTP 502\).*try again/);
+		expect(always.error?.description).toMatch(/could not handle the request \(HTTP 502\).*try again/);
 		expect(sandbox().count()).toBe(4);
 	});
 
 	it('never retries a 500 or other 4xx', async () => {
 		sandbox().inject({ type: 'status', status: 500, body: JSON.stringify({ status: 'error', message: 'Internal failure' }) }, 1);
 		const result = await get();
-		expect(result.error?.message).toBe('Internal failure');
+		expect(result.error?.message).toBe('Internal failure [item 0]');
 		expect(result.error?.httpCode).toBe('500');
 		expect(sandbox().count()).toBe(1);
 	});
@@ -77,7 +77,7 @@ describe('errors: clear, and nothing lost', () => {
 		sandbox().inject({ type: 'html', status: 200 }, 1);
 		const ok200 = await get();
 		expect(ok200.error?.message).toBe(
-			'The API answered HTTP 200 with an HTML page; expected a phone number object such as {"phoneNumberId": …, "status": …}',
+			'The API answered HTTP 200 with an HTML page; expected a phone number object such as {"phoneNumberId": …, "status": …} [item 0]',
 		);
 		expect(ok200.error?.description).toMatch(/Base URL/);
 
@@ -93,7 +93,7 @@ describe('errors: clear, and nothing lost', () => {
 			parameters: getParams('waba-num-001', { requestOptions: { timeout: 300 } }),
 			credentials: credentials(),
 		});
-		expect(result.error?.message).toBe('The Agile Telecom API did not answer within 0.3 s');
+		expect(result.error?.message).toBe('The Agile Telecom API did not answer within 0.3 s [item 0]');
 		expect(result.error?.description).toMatch(/Options → Timeout/);
 	});
 
@@ -110,7 +110,7 @@ describe('errors: clear, and nothing lost', () => {
 		it('names the base URL to check', async () => {
 			const baseUrl = `http://127.0.0.1:${closedPort}`;
 			const result = await runActionNode({ parameters: listParams(), credentials: { apiKey: SANDBOX_API_KEY, baseUrl } });
-			expect(result.error?.message).toBe(`Could not connect to ${baseUrl}: the connection was refused`);
+			expect(result.error?.message).toBe(`Could not connect to ${baseUrl}: the connection was refused [item 0]`);
 			expect(result.error?.description).toMatch(/Base URL/);
 			expectNoSecret(result);
 		});
@@ -119,7 +119,7 @@ describe('errors: clear, and nothing lost', () => {
 	it('redacts the key when a server echoes it back in an error', async () => {
 		sandbox().inject({ type: 'echoKey', status: 400 }, 1);
 		const result = await get();
-		expect(result.error?.message).toBe('Key [redacted] is not valid here');
+		expect(result.error?.message).toBe('Key [redacted] is not valid here [item 0]');
 		expectNoSecret(result);
 	});
 
@@ -132,9 +132,9 @@ describe('errors: clear, and nothing lost', () => {
 			expect(result.error).toBeUndefined();
 			expect(result.items.map((i) => i.json.phoneNumberId ?? i.json.error)).toEqual([
 				'waba-num-001',
-				'Phone number not found: waba-num-999',
+				'Phone number not found: waba-num-999 [item 1]',
 				'waba-num-003',
-				'No phone number ID was given',
+				"The 'Phone Number' parameter is empty [item 3]",
 			]);
 			expect(result.items.map((i) => (i.pairedItem as { item: number }).item)).toEqual([0, 1, 2, 3]);
 			expectNoSecret(result);
@@ -147,8 +147,8 @@ describe('errors: clear, and nothing lost', () => {
 				['waba-num-003', 2],
 			]);
 			expect(result.errorItems.map((i) => [i.json.error, (i.pairedItem as { item: number }).item])).toEqual([
-				['Phone number not found: waba-num-999', 1],
-				['No phone number ID was given', 3],
+				['Phone number not found: waba-num-999 [item 1]', 1],
+				["The 'Phone Number' parameter is empty [item 3]", 3],
 			]);
 		});
 
@@ -171,7 +171,7 @@ describe('errors: clear, and nothing lost', () => {
 
 		it('without Continue, the first failure stops the run with the error', async () => {
 			const result = await runActionNode({ parameters, credentials: credentials(), items });
-			expect(result.error?.message).toBe('Phone number not found: waba-num-999');
+			expect(result.error?.message).toBe('Phone number not found: waba-num-999 [item 1]');
 			expect(result.items).toEqual([]);
 		});
 	});

@@ -51,7 +51,7 @@ describe('faults and bad input', () => {
 		sandbox().inject({ type: 'truncated' }, 1);
 		const { error } = await run(listParams());
 		expect(error?.message).toBe(
-			'The API answered HTTP 200 with a body that is not valid JSON (cut off?); expected {"phoneNumbers": [...], "total": N}',
+			'The API answered HTTP 200 with a body that is not valid JSON (cut off?); expected {"phoneNumbers": [...], "total": N} [item 0]',
 		);
 		expect(sandbox().count()).toBe(1);
 	});

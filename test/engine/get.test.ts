@@ -12,7 +12,7 @@ describe('Get through the engine', () => {
 	});
 
 	it("returns the number's details unchanged plus its tier's capacity", async () => {
-		const result = await run(getParams('waba-num-001'));
+		const result = await run(getParams('waba-num-001', { simplify: false }));
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].json).toEqual({ ...uc025Numbers()[0], messagingLimitCapacity: 10000, messagingLimitUnlimited: false });
@@ -47,7 +47,7 @@ describe('Get through the engine', () => {
 		sandbox().numbers.push({ phoneNumberId: id, status: 'ACTIVE' });
 		const result = await run(getParams(id));
 		if (segment === undefined) {
-			expect(result.error?.message).toBe('".." is not a valid phone number ID');
+			expect(result.error?.message).toBe('The \'Phone Number\' parameter ("..") is not a phone number ID [item 0]');
 			expect(sandbox().count()).toBe(0);
 			return;
 		}
@@ -71,7 +71,7 @@ describe('Get through the engine', () => {
 
 	it.each(['   ', '={{ "" }}', '={{ $json.missing }}'])('fails an empty ID (%p) with a clear message before any request', async (value) => {
 		const result = await run(getParams(value));
-		expect(result.error?.message).toBe('No phone number ID was given');
+		expect(result.error?.message).toBe("The 'Phone Number' parameter is empty [item 0]");
 		expect(result.error?.description).toMatch(/Pick a number from the list/);
 		expect(sandbox().count()).toBe(0);
 	});

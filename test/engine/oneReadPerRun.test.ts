@@ -39,7 +39,7 @@ describe('one read per distinct number in a run', () => {
 	});
 
 	const getByExpression = (items: IDataObject[], onError?: 'continueRegularOutput' | 'continueErrorOutput') =>
-		runActionNode({ parameters: getParams('={{ $json.id }}'), credentials: credentials(), items, onError });
+		runActionNode({ parameters: getParams('={{ $json.id }}', { simplify: false }), credentials: credentials(), items, onError });
 
 	it('duplicates mixed with distinct IDs: one request per distinct ID, every item its own result in order', async () => {
 		const order = ['waba-num-001', 'waba-num-002', 'waba-num-001', 'waba-num-003', 'waba-num-002', 'waba-num-001', 'nested-1', 'nested-1'];
@@ -66,7 +66,7 @@ describe('one read per distinct number in a run', () => {
 		expect(sandbox().count('detail')).toBe(5);
 		const separate: IDataObject[] = [];
 		for (const id of order) {
-			const alone = await runActionNode({ parameters: getParams(id), credentials: credentials() });
+			const alone = await runActionNode({ parameters: getParams(id, { simplify: false }), credentials: credentials() });
 			expect(alone.error).toBeUndefined();
 			separate.push(alone.items[0].json);
 		}
@@ -120,12 +120,12 @@ describe('one read per distinct number in a run', () => {
 		);
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((i) => i.json.phoneNumberId ?? i.json.error)).toEqual([
-			'Phone number not found: waba-num-999',
+			'Phone number not found: waba-num-999 [item 0]',
 			'waba-num-001',
-			'Phone number not found: waba-num-999',
-			'Phone number not found: waba-num-999',
+			'Phone number not found: waba-num-999 [item 2]',
+			'Phone number not found: waba-num-999 [item 3]',
 			'waba-num-001',
-			'No phone number ID was given',
+			"The 'Phone Number' parameter is empty [item 5]",
 		]);
 		expect(paired(result.items)).toEqual([0, 1, 2, 3, 4, 5]);
 		expect(detailPaths().sort()).toEqual(['waba-num-001', 'waba-num-999']);
@@ -145,9 +145,9 @@ describe('one read per distinct number in a run', () => {
 		);
 		expect(new Set(errors).size).toBe(3);
 		expect(errors.map((e) => [e.message, e.httpCode, e.context.itemIndex])).toEqual([
-			['Phone number not found: waba-num-999', '404', 0],
-			['Phone number not found: waba-num-999', '404', 2],
-			['Phone number not found: waba-num-999', '404', 3],
+			['Phone number not found: waba-num-999 [item 0]', '404', 0],
+			['Phone number not found: waba-num-999 [item 2]', '404', 2],
+			['Phone number not found: waba-num-999 [item 3]', '404', 3],
 		]);
 		expect(sandbox().count('detail')).toBe(2);
 	});
@@ -190,7 +190,7 @@ describe('one read per distinct number in a run', () => {
 		});
 		const run = await runWorkflow({
 			nodes: [
-				{ name: 'Agile', type: ACTION_NODE, parameters: getParams('={{ $json.id }}') },
+				{ name: 'Agile', type: ACTION_NODE, parameters: getParams('={{ $json.id }}', { simplify: false }) },
 				{ name: 'Mutate', type: mutate },
 			],
 			connections: [['Agile', 0, 'Mutate']],

@@ -58,6 +58,22 @@ export function registerNodeType(name: string, type: INodeType): void {
 	extraTypes.set(name, type);
 }
 
+/** The AI tool variant's type name: n8n builds it from a `usableAsTool` node, its name ending in "Tool". */
+export const TOOL_NODE = `${PACKAGE_NAME}.agileTelecomWhatsAppTool`;
+
+/** Registers the tool variant as n8n makes it: the built node with "Tool" appended to its name (so `@tool` is true). */
+export function registerToolVariant(): string {
+	if (extraTypes.has(TOOL_NODE)) return TOOL_NODE;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { AgileTelecomWhatsApp } = require(resolve(PACKAGE_ROOT, 'dist/nodes/AgileTelecomWhatsApp/AgileTelecomWhatsApp.node.js')) as {
+		AgileTelecomWhatsApp: new () => INodeType;
+	};
+	const tool = new AgileTelecomWhatsApp();
+	tool.description = { ...tool.description, name: `${tool.description.name}Tool` };
+	registerNodeType(TOOL_NODE, tool);
+	return TOOL_NODE;
+}
+
 /** Loads dist/ through n8n-core's loader (which also adds the declarative Options collection). */
 export function loadPackage(): Promise<LoadedPackage> {
 	loaded ??= (async () => {

@@ -31,10 +31,10 @@ async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, 
 	}
 }
 
-/** The action texts the node declares, in the order the node creator lists them (alphabetical). */
-const ACTIONS = (new AgileTelecomWhatsApp().description.properties.find((p) => p.name === 'operation')?.options ?? [])
-	.map((option) => ('action' in option ? String(option.action) : ''))
-	.sort();
+/** The action texts in the order the node declares its operations (by name: Get before Get Many), which the node creator keeps. */
+const ACTIONS = (new AgileTelecomWhatsApp().description.properties.find((p) => p.name === 'operation')?.options ?? []).map((option) =>
+	'action' in option ? String(option.action) : '',
+);
 const READINESS_REASONS = [
 	'Status is PENDING: onboarding with Meta is not finished',
 	'Quality rating is UNKNOWN (not rated by Meta yet); the campaign requires GREEN',

@@ -8,6 +8,7 @@ import type { CampaignCriteria } from '../../../shared/readiness';
 import { formatCapacity } from '../../../shared/tiers';
 import { operationRouting } from '../../operationRouting';
 import { readCampaignCriteria } from './campaignCriteria';
+import { shapeOutput } from './outputOptions';
 
 function noFitMessage(
 	criteria: CampaignCriteria,
@@ -28,9 +29,9 @@ function noFitMessage(
 export const chooseForCampaignOperation: INodePropertyOptions = {
 	name: 'Choose for Campaign',
 	value: 'chooseForCampaign',
-	action: 'Choose the best phone number for a campaign of N recipients',
+	action: 'Choose best phone number for campaign of N recipients',
 	description:
-		'Pick the best number for a campaign of N recipients, optionally of one brand (best quality first, then most capacity), with ready, reasons and action; fails naming why each number was rejected',
+		'Pick the best phone number for a campaign of N recipients, optionally of one brand (best quality first, then most capacity), with ready, reasons and action; stops naming why each number was rejected',
 	routing: operationRouting(async (ctx, settings, run) => {
 		const criteria = readCampaignCriteria(ctx);
 		const nameContains = String(ctx.getNodeParameter('nameContains', '') ?? '');
@@ -41,10 +42,10 @@ export const chooseForCampaignOperation: INodePropertyOptions = {
 			throw new NodeOperationError(ctx.getNode(), noFitMessage(criteria, nameContains, choice, numbers.length), {
 				itemIndex: ctx.getItemIndex(),
 				description:
-					'Lower Recipients, accept YELLOW quality, or wait for onboarding to finish; List shows every number with its status, quality and tier',
+					'Lower Recipients, set Minimum Quality Rating to GREEN or YELLOW, or wait for onboarding to finish; Get Many shows every number with its status, quality and tier',
 			});
 		}
-		return [withReadiness(choice.chosen, criteria)];
+		return shapeOutput(ctx, [withReadiness(choice.chosen, criteria)], true);
 	}),
 };
 

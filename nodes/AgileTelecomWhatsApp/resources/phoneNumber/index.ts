@@ -5,6 +5,7 @@ import { checkReadinessOperation } from './checkReadiness';
 import { chooseForCampaignFields, chooseForCampaignOperation } from './chooseForCampaign';
 import { getOperation } from './get';
 import { listFields, listOperation } from './list';
+import { outputParameters } from './outputOptions';
 import { phoneNumberIdField } from './phoneNumberId';
 
 const showOnlyForPhoneNumbers = { resource: ['phoneNumber'] };
@@ -23,4 +24,8 @@ export const phoneNumberDescription: INodeProperties[] = [
 	phoneNumberIdField(['get', 'checkReadiness']),
 	...campaignCriteriaFields(['checkReadiness', 'chooseForCampaign']),
 	...chooseForCampaignFields,
+	...outputParameters({
+		simplify: ['get', 'checkReadiness', 'chooseForCampaign'],
+		output: ['get', 'checkReadiness', 'chooseForCampaign', 'list'],
+	}),
 ];

@@ -5,6 +5,7 @@ import { withTierFields } from '../../../shared/numberOutput';
 import { PHONE_NUMBER_STATUSES, QUALITY_RATINGS, type PhoneNumber } from '../../../shared/phoneNumber';
 import { groupThousands, type LadderTier, TIER_LADDER, tierAtLeast } from '../../../shared/tiers';
 import { operationRouting } from '../../operationRouting';
+import { shapeOutput } from './outputOptions';
 
 const showOnlyForList = { operation: ['list'], resource: ['phoneNumber'] };
 
@@ -32,11 +33,11 @@ export function filterTest(filters: ListFilters): (number: PhoneNumber) => boole
 }
 
 export const listOperation: INodePropertyOptions = {
-	name: 'List',
+	name: 'Get Many',
 	value: 'list',
-	action: 'List phone numbers with status, quality, tier and capacity',
+	action: 'Get many phone numbers with status, quality, tier and capacity',
 	description:
-		"List the account's WhatsApp Business numbers (ID, status, quality rating, messaging-limit tier and its capacity in recipients per 24 h), optionally filtered by status, quality and minimum tier",
+		"Retrieve a list of the account's WhatsApp Business phone numbers (ID, status, quality rating, messaging-limit tier and its capacity in recipients per 24 h), optionally filtered by status, quality and minimum tier",
 	routing: operationRouting(async (ctx, settings, run) => {
 		const returnAll = ctx.getNodeParameter('returnAll', false) as boolean;
 		const limit = returnAll ? Number.POSITIVE_INFINITY : (ctx.getNodeParameter('limit', 50) as number);
@@ -51,10 +52,10 @@ export const listOperation: INodePropertyOptions = {
 			for (const number of page) {
 				if (!matches(number)) continue;
 				results.push(withTierFields(number));
-				if (results.length >= limit) return results;
+				if (results.length >= limit) return shapeOutput(ctx, results, false);
 			}
 		}
-		return results;
+		return shapeOutput(ctx, results, false);
 	}),
 };
 

@@ -9,13 +9,13 @@ export function phoneNumberIdField(operations: string[]): INodeProperties {
 		default: { mode: 'list', value: '' },
 		required: true,
 		displayOptions: { show: { resource: ['phoneNumber'], operation: operations } },
-		description: 'The WhatsApp Business number: its ID (phoneNumberId, e.g. waba-num-001) as List returns it',
+		description: 'The WhatsApp Business number: its ID (phoneNumberId, e.g. waba-num-001) as Get Many returns it',
 		modes: [
 			{
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				placeholder: 'Select a number...',
+				placeholder: 'e.g. ShopItalia',
 				typeOptions: { searchListMethod: 'searchPhoneNumbers', searchable: true },
 			},
 			{
