@@ -1,4 +1,4 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	ILoadOptionsFunctions,
@@ -11,16 +11,25 @@ import type {
 
 import { DEFAULT_TIMEOUT_MS } from '../shared/constants';
 import { CHANGE_EVENTS, type ChangeEvent, diffSnapshot, isSnapshot, sampleChange, takeSnapshot, watchKey } from './numberChanges';
+import { pollDeadline, warnOutOfTime } from './pollBudget';
+import { pollKind } from './pollState';
 import { readWatchedNumbers } from './readWatchedNumbers';
+import { STATE_RESET, stateReset } from './stateReset';
 import { numberLabel } from '../shared/numberState';
-import { readAllPhoneNumbers } from '../shared/transport';
+import { isDeadlineError, readAllPhoneNumbers } from '../shared/transport';
 
-const EVENT_OPTIONS: Record<ChangeEvent, Omit<INodePropertyOptions, 'value'>> = {
+const TRIGGER_EVENTS = [...CHANGE_EVENTS, STATE_RESET] as const;
+
+const EVENT_OPTIONS: Record<(typeof TRIGGER_EVENTS)[number], Omit<INodePropertyOptions, 'value'>> = {
 	statusChanged: { name: 'Status Changed', description: 'E.g. PENDING → ACTIVE when onboarding finishes' },
 	qualityRatingChanged: { name: 'Quality Rating Changed', description: 'E.g. GREEN → YELLOW: act before RED leads to suspension' },
 	messagingLimitChanged: { name: 'Messaging Limit Changed', description: 'The tier went up or down' },
 	numberAdded: { name: 'Number Added', description: 'A number appeared in the account' },
 	numberRemoved: { name: 'Number Removed', description: 'A number left the account' },
+	stateReset: {
+		name: 'State Reset',
+		description: 'n8n lost the stored snapshot between polls: changes since may be missed, re-check with List',
+	},
 };
 
 export class AgileTelecomWhatsAppTrigger implements INodeType {
@@ -44,9 +53,9 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				required: true,
-				default: [...CHANGE_EVENTS],
+				default: [...TRIGGER_EVENTS],
 				description: 'The changes that start the workflow; each change is one item',
-				options: CHANGE_EVENTS.map((value) => ({ value, ...EVENT_OPTIONS[value] })),
+				options: TRIGGER_EVENTS.map((value) => ({ value, ...EVENT_OPTIONS[value] })),
 			},
 			{
 				displayName: 'Phone Number Names or IDs',
@@ -87,15 +96,30 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const events = new Set(this.getNodeParameter('events', []) as ChangeEvent[]);
+		const kind = pollKind(this);
+		const events = new Set(this.getNodeParameter('events', []) as string[]) as ReadonlySet<ChangeEvent>;
 		const phoneNumberIds = (this.getNodeParameter('phoneNumberIds', []) as unknown[]).map(String).filter(Boolean);
 		const watch = watchKey(phoneNumberIds);
 		const state = this.getWorkflowStaticData('node') as IDataObject;
-		// A failed read throws here, before the snapshot is touched: the change is seen by the next poll.
-		const { numbers, listPages } = await readWatchedNumbers(this, phoneNumberIds, state);
+		// A failed read throws here, before the snapshot is touched: the change is seen by the next poll. A
+		// read cut short by the poll's budget returns null, also untouched: nothing is half-committed.
+		const startedAt = Date.now();
+		let read;
+		try {
+			read = await readWatchedNumbers(this, phoneNumberIds, state, pollDeadline(this));
+		} catch (error) {
+			if (kind !== 'manual' && isDeadlineError(error)) {
+				warnOutOfTime(this, startedAt);
+				return null;
+			}
+			throw error instanceof NodeApiError || error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(this.getNode(), error as Error);
+		}
+		const { numbers, listPages } = read;
 		const stored = isSnapshot(state.snapshot) && state.snapshot.watch === watch ? state.snapshot : undefined;
 
-		if (this.getMode() === 'manual') {
+		if (kind === 'manual') {
 			// "Fetch Test Event": real pending changes if any, else a sample from real data; snapshot untouched.
 			const changes = stored ? diffSnapshot(stored, numbers, events) : [];
 			if (changes.length) return [this.helpers.returnJsonArray(changes)];
@@ -107,8 +131,13 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 			return [this.helpers.returnJsonArray([sampleChange(numbers[0])])];
 		}
 
-		// First poll of an active workflow (no stored snapshot): baseline only.
-		const changes = stored ? diffSnapshot(stored, numbers, events) : [];
+		// The first poll after activation (or after the watched numbers changed) is a baseline only. No
+		// snapshot on a later poll means n8n lost it: never a silent new baseline.
+		const changes: IDataObject[] = stored ? diffSnapshot(stored, numbers, events) : [];
+		if (!isSnapshot(state.snapshot) && kind === 'later') {
+			const reset = stateReset(this, numbers.length);
+			if ((events as ReadonlySet<string>).has(STATE_RESET)) changes.push(reset);
+		}
 		state.snapshot = takeSnapshot(numbers, watch);
 		if (listPages !== undefined) state.listPages = listPages;
 		return changes.length ? [this.helpers.returnJsonArray(changes)] : null;

@@ -47,11 +47,19 @@ async function readList(ctx: IPollFunctions, watched: Set<string>, settings: Req
 	return { numbers, listPages };
 }
 
-/** `phoneNumberIds` empty = every number of the account; `state` holds `listPages` from the last list read. */
-export async function readWatchedNumbers(ctx: IPollFunctions, phoneNumberIds: string[], state: IDataObject): Promise<WatchedRead> {
+/**
+ * `phoneNumberIds` empty = every number of the account; `state` holds `listPages` from the last list read;
+ * past `deadlineAt` the read throws a deadline error (transport's isDeadlineError).
+ */
+export async function readWatchedNumbers(
+	ctx: IPollFunctions,
+	phoneNumberIds: string[],
+	state: IDataObject,
+	deadlineAt?: number,
+): Promise<WatchedRead> {
 	const watched = new Set(phoneNumberIds);
 	const { timeout } = ctx.getNodeParameter('options', {}) as { timeout?: number };
-	const settings: RequestSettings = { timeout };
+	const settings: RequestSettings = { timeout, deadlineAt };
 	const listPages = typeof state.listPages === 'number' ? state.listPages : 0;
 	if (watched.size > 0 && watched.size < listPages) return { numbers: await readDetails(ctx, [...watched], settings) };
 	return await readList(ctx, watched, settings);

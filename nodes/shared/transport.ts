@@ -47,7 +47,23 @@ export interface ApiContext {
  * Request settings a caller may pass on: the declarative Options (timeout, proxy, SSL) and the domains
  * n8n allows this credential to reach.
  */
-export type RequestSettings = Pick<IHttpRequestOptions, 'timeout' | 'proxy' | 'skipSslCertificateValidation' | 'allowedDomains'>;
+export type RequestSettings = Pick<IHttpRequestOptions, 'timeout' | 'proxy' | 'skipSslCertificateValidation' | 'allowedDomains'> & {
+	/** A Date.now() instant: no attempt, retry wait or pacer wait starts past it, no attempt outlasts it. */
+	deadlineAt?: number;
+};
+
+/** A request given up at its deadline (RequestSettings.deadlineAt); see isDeadlineError. */
+function deadlineError(node: INode): NodeOperationError {
+	const error = new NodeOperationError(node, 'The Agile Telecom request ran out of time before its deadline', {
+		description: 'The caller set a deadline for the whole request (retries and waits included) and it passed',
+	});
+	error.context.deadline = true;
+	return error;
+}
+
+export function isDeadlineError(error: unknown): boolean {
+	return error instanceof NodeOperationError && error.context?.deadline === true;
+}
 
 export interface Connection {
 	baseUrl: string;
@@ -117,10 +133,11 @@ export async function apiGetJson(
 ): Promise<unknown> {
 	const node = ctx.getNode();
 	connection ??= await connectionOf(ctx);
+	const { deadlineAt, ...httpSettings } = request;
 	// Unset (or 0) means the default: n8n's own 300 s is far too long for a campaign gate.
 	const timeout = request.timeout && request.timeout > 0 ? request.timeout : DEFAULT_TIMEOUT_MS;
 	const options: IHttpRequestOptions = {
-		...request,
+		...httpSettings,
 		method: 'GET',
 		baseURL: connection.baseUrl,
 		timeout,
@@ -136,18 +153,31 @@ export async function apiGetJson(
 	let failures = 0;
 	let waitedMs = 0;
 	let firstRateLimitAt: number | undefined;
+	const pastDeadline = (waitMs = 0) => deadlineAt !== undefined && Date.now() + waitMs >= deadlineAt;
+	const waitOrGiveUp = async (waitMs: number) => {
+		if (pastDeadline(waitMs)) throw deadlineError(node);
+		await sleep(waitMs);
+	};
 	for (let attempt = 1; ; attempt++) {
+		if (pastDeadline()) throw deadlineError(node);
 		const ticket = await acquireTurn(connection.pacerKey, connection.limit, attempt > 1);
+		if (pastDeadline()) {
+			// The turn came too late: give it back unused, as a request that started and ended at once.
+			ticket.end = ticket.start;
+			throw deadlineError(node);
+		}
+		if (deadlineAt !== undefined) options.timeout = Math.max(1, Math.min(timeout, deadlineAt - Date.now()));
 		let response: ApiResponse;
 		try {
 			response = toApiResponse(await ctx.helpers.httpRequestWithAuthentication.call(ctx as IAllExecuteFunctions, CREDENTIAL_TYPE, options));
 		} catch (error) {
 			observeResponse(connection.pacerKey, connection.limit, ticket, { statusCode: 0, headers: {} });
+			if (pastDeadline()) throw deadlineError(node);
 			const backoff = RETRY_POLICY.backoffBaseMs * 2 ** failures;
 			if (classifyTransportError(error) === 'dropped' && canRetry(++failures, waitedMs, backoff)) {
 				ctx.logger.debug(`Agile Telecom: connection dropped, retrying in ${backoff} ms`, { attempt });
 				waitedMs += backoff;
-				await sleep(backoff);
+				await waitOrGiveUp(backoff);
 				continue;
 			}
 			throw errorFromTransport(node, error, {
@@ -171,13 +201,13 @@ export async function apiGetJson(
 			firstRateLimitAt ??= now;
 			if (now - firstRateLimitAt + delay <= RETRY_POLICY.rateLimitWaitMs) {
 				ctx.logger.debug(`Agile Telecom: HTTP 429, retrying in ${delay} ms`, { attempt });
-				await sleep(delay);
+				await waitOrGiveUp(delay);
 				continue;
 			}
 		} else if (RETRYABLE_STATUS.has(response.statusCode) && canRetry(++failures, waitedMs, delay)) {
 			ctx.logger.debug(`Agile Telecom: HTTP ${response.statusCode}, retrying in ${delay} ms`, { attempt });
 			waitedMs += delay;
-			await sleep(delay);
+			await waitOrGiveUp(delay);
 			continue;
 		}
 		throw errorFromResponse(node, response, connection.secret);

@@ -289,13 +289,37 @@ export async function runActionNode(options: RunOptions): Promise<RunResult> {
 export interface Poller {
 	/** One poll as n8n runs it (TriggersAndPollers + PollContext); mode 'trigger' = active workflow. */
 	poll(mode?: 'trigger' | 'manual'): Promise<INodeExecutionData[] | null>;
-	/** The trigger node's static data (what n8n persists for an active workflow). */
+	/** The trigger node's static data (in scheduler mode: the committed cursor). */
 	staticData(): IDataObject;
 	setParameters(parameters: INodeParameters): void;
+	/** (Re)activates the workflow: the next trigger poll is the activation poll, with a new context. */
+	activate(): void;
+	/** The budget later scheduler polls report. */
+	setBudgetMs(ms: number): void;
+}
+
+export interface PollerOptions {
+	/**
+	 * 'classic' (n8n's default): one context made at activation serves every poll, static data lives in
+	 * the workflow. 'scheduler' (n8n 2.41's durable poll cursors), as poll-trigger-executor.js and
+	 * trigger-execution-context.factory.js run it: the activation poll works on a staged copy of the
+	 * cursor that n8n 2.41.1 does not commit when the poll returns null; every later poll gets a new
+	 * context (activation mode 'update', the leased budget) on a staged copy committed after it returns.
+	 */
+	mode?: 'classic' | 'scheduler';
+	/** The budget a scheduler poll's context reports (getPollBudgetMs); n8n's default is 36 s. */
+	budgetMs?: number;
+	/** To tell one test's log lines from another's. */
+	workflowId?: string;
 }
 
 /** A trigger node in a workflow object that lives across polls, so its static data persists between them. */
-export async function createPoller(parameters: INodeParameters, credentials: TestCredentials, credentialId = 'cred-1'): Promise<Poller> {
+export async function createPoller(
+	parameters: INodeParameters,
+	credentials: TestCredentials,
+	credentialId = 'cred-1',
+	options: PollerOptions = {},
+): Promise<Poller> {
 	const { nodeTypes, credentialTypes } = await loadPackage();
 	const node: INode = {
 		id: 'trigger-1',
@@ -306,18 +330,67 @@ export async function createPoller(parameters: INodeParameters, credentials: Tes
 		parameters,
 		credentials: { agileTelecomApi: { id: credentialId, name: 'Agile Telecom account' } },
 	};
-	const workflow = new Workflow({ id: 'wf-trigger', nodes: [node], connections: {}, active: true, nodeTypes, staticData: {} });
+	const workflow = new Workflow({
+		id: options.workflowId ?? 'wf-trigger',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+		staticData: {},
+	});
 	const data = additionalData(credentials, credentialTypes);
 	const pollers = new TriggersAndPollers();
+	const scheduler = options.mode === 'scheduler';
+	let budgetMs = options.budgetMs ?? 36_000;
+	let cursor: IDataObject = {};
+	let activationContext: PollContext | undefined;
+	let activationPending = true;
+
+	const run = async (context: PollContext) => {
+		const result = await pollers.runPollFunction(workflow, node, context);
+		return result === null ? null : result[0];
+	};
+	const schedulerPoll = async (activation: boolean) => {
+		const staged = structuredClone(cursor);
+		const context = activation
+			? new PollContext(workflow, node, data, 'trigger', 'update', undefined, undefined, undefined, undefined, () => staged)
+			: new PollContext(
+					workflow,
+					node,
+					data,
+					'trigger',
+					'update',
+					undefined,
+					undefined,
+					undefined,
+					undefined,
+					() => staged,
+					() => budgetMs,
+				);
+		const result = await run(context);
+		// n8n 2.41.1 commits with the execution, or alone after null, except an activation poll's null.
+		if (!activation || result !== null) cursor = staged;
+		return result;
+	};
+
 	return {
 		async poll(mode = 'trigger') {
-			const context = new PollContext(workflow, node, data, mode, mode === 'manual' ? 'manual' : 'activate');
-			const result = await pollers.runPollFunction(workflow, node, context);
-			return result === null ? null : result[0];
+			if (mode === 'manual') return await run(new PollContext(workflow, node, data, 'manual', 'manual'));
+			const activation = activationPending;
+			activationPending = false;
+			if (scheduler) return await schedulerPoll(activation);
+			if (activation || !activationContext) activationContext = new PollContext(workflow, node, data, 'trigger', 'activate');
+			return await run(activationContext);
 		},
-		staticData: () => workflow.getStaticData('node', node),
+		staticData: () => (scheduler ? cursor : workflow.getStaticData('node', node)),
 		setParameters(next) {
 			node.parameters = next;
+		},
+		activate() {
+			activationPending = true;
+		},
+		setBudgetMs(ms) {
+			budgetMs = ms;
 		},
 	};
 }
