@@ -35,7 +35,12 @@ function triggerWorkflow(): any {
 		name: 'Crash tests: number changes',
 		nodes: [
 			{
-				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, events: [...CHANGE_EVENTS], phoneNumberIds: [], options: {} },
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					events: [...CHANGE_EVENTS, 'stateReset'],
+					phoneNumberIds: [],
+					options: {},
+				},
 				id: 'trigger',
 				name: TRIGGER_NAME,
 				type: 'n8n-nodes-agiletelecom.agileTelecomWhatsAppTrigger',
