@@ -110,7 +110,7 @@ async function runMode(runtime, mode) {
 			}),
 			pollWorkflow('reproAgile', 'Number changed', {
 				type: 'n8n-nodes-agiletelecom.agileTelecomWhatsAppTrigger',
-				parameters: { pollTimes: everyMinute, events: ['statusChanged'], phoneNumberIds: [], options: {} },
+				parameters: { pollTimes: everyMinute, events: ['statusChanged', 'stateReset'], phoneNumberIds: [], options: {} },
 				credentials: { agileTelecomApi: { id: 'reproCred', name: 'Repro API' } },
 			}),
 		]);
@@ -125,14 +125,21 @@ async function runMode(runtime, mode) {
 		for (let deadline = Date.now() + 180_000; world.polls.feed.filter((t) => t > published).length < 2 && Date.now() < deadline;)
 			await sleep(500);
 		await sleep(10_000);
-		/** @type {Record<string, string>} */
-		const outcome = {};
-		for (const id of ['reproRss', 'reproAgile']) {
-			const page = await n8n.api('GET', `/api/v1/executions?workflowId=${id}&limit=50`);
-			outcome[id === 'reproRss' ? "n8n's RSS Feed Read Trigger" : 'Agile Telecom WhatsApp Trigger'] = page.data.length
-				? `delivered (${page.data.length} execution${page.data.length > 1 ? 's' : ''})`
-				: 'NEVER DELIVERED';
-		}
+		const rss = await n8n.api('GET', '/api/v1/executions?workflowId=reproRss&limit=50');
+		const agile = await n8n.api('GET', '/api/v1/executions?workflowId=reproAgile&includeData=true&limit=50');
+		/** @type {string[]} the trigger's events over all its executions */
+		const events = agile.data.flatMap(
+			(/** @type {any} */ e) =>
+				e.data?.resultData?.runData?.['Number changed']?.[0]?.data?.main?.[0]?.map((/** @type {any} */ i) => i.json.event) ?? [],
+		);
+		const outcome = {
+			"n8n's RSS Feed Read Trigger": rss.data.length ? `delivered (${rss.data.length} execution(s))` : 'NEVER DELIVERED',
+			'Agile Telecom WhatsApp Trigger': events.includes('statusChanged')
+				? `delivered (${events.join(', ')})`
+				: events.includes('stateReset')
+					? 'not delivered, flagged by a stateReset item'
+					: 'NEVER DELIVERED',
+		};
 		return { mode, feedPolls: world.polls.feed.length, outcome };
 	} finally {
 		await n8n.stop();
