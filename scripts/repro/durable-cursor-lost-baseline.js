@@ -3,8 +3,9 @@
 // Reproduction: under n8n's durable poll cursors the state a polling trigger saves in its activation poll does
 // not reach the scheduler's first poll, so a change made just after activation is never delivered.
 // Runs n8n 2.41.1 twice at once (classic and durable cursors), each with n8n's own RSS Feed Read Trigger against
-// a feed served here and this package's trigger against a minimal stand-in of its API; 2.5 s after the
-// activation poll a feed item is published and a number's status changes; then it waits for two scheduled polls.
+// a feed served here and this package's trigger against a minimal stand-in of its API; 2 s after
+// each source's activation poll (its first read) a feed item is published and a number's status changes; then it
+// waits for two scheduled polls of each.
 //   node scripts/repro/durable-cursor-lost-baseline.js        (build the package first: npm run build)
 const http = require('node:http');
 const path = require('node:path');
@@ -19,6 +20,7 @@ const DURABLE_CURSORS = {
 	N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
 };
 const API_KEY = 'repro-key-please-redact';
+const PUBLISH_AFTER_MS = 2_000;
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A feed and a one-number API on one port; `polls` records when each was read. */
@@ -35,9 +37,20 @@ async function startFeedAndApi() {
 	};
 	/** @type {{feed: number[], api: number[]}} */
 	const polls = { feed: [], api: [] };
+	/** @type {{feed?: number, api?: number}} when each source changed */
+	const published = {};
+	// Each source changes PUBLISH_AFTER_MS after its first read (the activation poll), before its first scheduled poll.
+	const publishSoon = (/** @type {'feed' | 'api'} */ source, /** @type {() => void} */ change) => {
+		if (polls[source].length === 1)
+			setTimeout(() => {
+				change();
+				published[source] = Date.now();
+			}, PUBLISH_AFTER_MS);
+	};
 	const server = http.createServer((req, res) => {
 		if (req.url === '/feed.xml') {
 			polls.feed.push(Date.now());
+			publishSoon('feed', () => items.push({ title: 'Published after activation', date: new Date() }));
 			const entries = items
 				.map((i) => `<item><title>${i.title}</title><guid>${i.title}</guid><pubDate>${i.date.toUTCString()}</pubDate></item>`)
 				.join('');
@@ -57,6 +70,7 @@ async function startFeedAndApi() {
 			req.url === '/api/message-server/whatsapp/phone-numbers'
 		) {
 			polls.api.push(Date.now());
+			publishSoon('api', () => (number.status = 'ACTIVE'));
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end(JSON.stringify({ phoneNumbers: [number], total: 1 }));
 			return;
@@ -69,10 +83,7 @@ async function startFeedAndApi() {
 	return {
 		url: `http://127.0.0.1:${port}`,
 		polls,
-		publish() {
-			items.push({ title: 'Published after activation', date: new Date() });
-			number.status = 'ACTIVE';
-		},
+		published,
 		close: () => new Promise((resolve) => server.close(() => resolve(undefined))),
 	};
 }
@@ -117,21 +128,27 @@ async function runMode(runtime, mode) {
 		for (const id of ['reproRss', 'reproAgile']) await n8n.activateWorkflow(id);
 		await n8n.start();
 		if (!world.polls.feed.length) throw new Error('n8n did not poll the feed at activation');
-		await sleep(2_500);
-		world.publish();
-		const published = Date.now();
-		log(`published a feed item and a status change ${published - world.polls.feed[0]} ms after the activation poll`);
-		// Two scheduled polls of the feed after the change (a minute apart), then time to store their executions.
-		for (let deadline = Date.now() + 180_000; world.polls.feed.filter((t) => t > published).length < 2 && Date.now() < deadline;)
+		// Two scheduled polls of each source after its change (a minute apart), then time to store their executions.
+		const polledTwiceSince = (/** @type {'feed' | 'api'} */ source) =>
+			world.polls[source].filter((t) => t > (world.published[source] ?? Infinity)).length >= 2;
+		for (let deadline = Date.now() + 180_000; !(polledTwiceSince('feed') && polledTwiceSince('api')) && Date.now() < deadline;)
 			await sleep(500);
+		for (const source of /** @type {const} */ (['feed', 'api'])) {
+			const [activation, firstScheduled] = world.polls[source];
+			log(
+				`${source}: activation poll, change ${(world.published[source] ?? NaN) - activation} ms later, first scheduled poll ${firstScheduled - activation} ms after the activation poll`,
+			);
+		}
 		await sleep(10_000);
 		const rss = await n8n.api('GET', '/api/v1/executions?workflowId=reproRss&limit=50');
 		const agile = await n8n.api('GET', '/api/v1/executions?workflowId=reproAgile&includeData=true&limit=50');
 		/** @type {string[]} the trigger's events over all its executions */
-		const events = agile.data.flatMap(
-			(/** @type {any} */ e) =>
-				e.data?.resultData?.runData?.['Number changed']?.[0]?.data?.main?.[0]?.map((/** @type {any} */ i) => i.json.event) ?? [],
-		);
+		const events = [...agile.data]
+			.sort((/** @type {any} */ a, /** @type {any} */ b) => Number(a.id) - Number(b.id))
+			.flatMap(
+				(/** @type {any} */ e) =>
+					e.data?.resultData?.runData?.['Number changed']?.[0]?.data?.main?.[0]?.map((/** @type {any} */ i) => i.json.event) ?? [],
+			);
 		const outcome = {
 			"n8n's RSS Feed Read Trigger": rss.data.length ? `delivered (${rss.data.length} execution(s))` : 'NEVER DELIVERED',
 			'Agile Telecom WhatsApp Trigger': events.includes('statusChanged')

@@ -5,7 +5,7 @@ describeCrashSuite('classic', {
 	baseline: [],
 	'change once': ['statusChanged waba-num-002'],
 	'SIGKILL mid-poll': ['qualityRatingChanged waba-num-003'],
-	'API down for two polls': ['error', 'error', 'messagingLimitChanged waba-num-001'],
+	'API down for two polls': ['messagingLimitChanged waba-num-001'],
 	'SIGTERM, then a change': ['statusChanged waba-num-001'],
 	'one more poll': [],
 });

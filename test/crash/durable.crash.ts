@@ -6,7 +6,7 @@ describeCrashSuite('durable', {
 	baseline: ['stateReset'],
 	'change once': ['statusChanged waba-num-002'],
 	'SIGKILL mid-poll': ['qualityRatingChanged waba-num-003'],
-	'API down for two polls': ['error', 'error', 'messagingLimitChanged waba-num-001'],
+	'API down for two polls': ['messagingLimitChanged waba-num-001'],
 	// After a restart the cursor row exists: the change right after the activation poll arrives. The lost
 	// baseline hits the workflow's first activation only (scripts/repro/durable-cursor-lost-baseline.js).
 	'SIGTERM, then a change': ['statusChanged waba-num-001'],
