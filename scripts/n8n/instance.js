@@ -390,7 +390,7 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
 	async function stop({ graceMs = 20_000 } = {}) {
 		if (!server) return undefined;
 		const { child, done } = server;
-		if (!server.exited) {
+		if (!server.exited && graceMs > 0) {
 			child.kill('SIGTERM');
 			const timedOut = await Promise.race([done.then(() => false), sleep(graceMs).then(() => true)]);
 			if (timedOut) log(`n8n did not stop within ${graceMs / 1000}s: killing it`);
@@ -402,6 +402,17 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
 		server = undefined;
 		apiKey = undefined;
 		return exit;
+	}
+
+	/**
+	 * SIGKILL to the whole process group at once (n8n and its task runners): a crash, no shutdown code runs.
+	 * start() may be called again afterwards, on the same user folder.
+	 * @returns {Promise<Exit | undefined>} how n8n exited
+	 */
+	async function kill() {
+		if (!server) return undefined;
+		killGroup(server.child.pid, 'SIGKILL');
+		return stop({ graceMs: 0 });
 	}
 
 	/**
@@ -503,6 +514,7 @@ function createInstance({ runtime, userFolder, env: extraEnv = {}, log = default
 		activateWorkflow,
 		start,
 		stop,
+		kill,
 		api,
 		waitForExecutions,
 	};

@@ -92,6 +92,7 @@ export class ApiSandbox {
 		[NO_WHATSAPP_API_KEY, { whatsapp: false }],
 	]);
 	private faults: QueuedFault[] = [];
+	private readonly listeners = new Set<(request: RecordedRequest) => void>();
 	private readonly hits = new Map<string, number[]>();
 	private server: Server | undefined;
 	private readonly sockets = new Set<Socket>();
@@ -143,6 +144,12 @@ export class ApiSandbox {
 	/** Queues a fault for the next `times` requests of list page `page` (0-based). */
 	injectOnPage(fault: Fault, page: number, times = 1): void {
 		this.faults.push({ fault, remaining: times, endpoint: 'list', page });
+	}
+
+	/** Calls `listener` as each request arrives, before it is answered; returns a function that stops it. */
+	onRequest(listener: (request: RecordedRequest) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
 	}
 
 	clearFaults(): void {
@@ -211,6 +218,7 @@ export class ApiSandbox {
 			hadApiKey: req.headers['x-api-key'] !== undefined,
 		};
 		this.requests.push(record);
+		for (const listener of this.listeners) listener(record);
 		const send = (status: number, body: unknown, headers: Record<string, string | number> = {}) => {
 			record.status = status;
 			const text = typeof body === 'string' ? body : JSON.stringify(body);
