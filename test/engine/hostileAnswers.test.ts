@@ -1,7 +1,7 @@
 import { SANDBOX_API_KEY } from '../sandbox/server';
 import { createPoller, runActionNode, type TestCredentials } from '../harness/engine';
 import { capturedLogLines, getParams, useSandbox } from '../harness/fixtures';
-import { caught, KEY_PATHS } from '../harness/keyPaths';
+import { caught, itemError, KEY_PATHS } from '../harness/keyPaths';
 
 /**
  * Answers an attacker or a broken proxy would send stay data: each gives one clear error or a correct
@@ -48,8 +48,8 @@ describe('hostile answers', () => {
 	it.each([
 		[
 			'Get',
-			(credentials: TestCredentials) =>
-				runActionNode({ parameters: getParams('waba-num-001', { requestOptions: { timeout: 3_000 } }), credentials }),
+			async (credentials: TestCredentials) =>
+				itemError(await runActionNode({ parameters: getParams('waba-num-001', { requestOptions: { timeout: 3_000 } }), credentials })),
 		],
 		[
 			'the trigger',
