@@ -69,7 +69,7 @@ function steps(owner: { email: string; password: string }): Step[] {
 					(seen) =>
 						assert.deepEqual(
 							seen.map((text) => text.trim()),
-							['Actions (4)', 'Triggers (5)'],
+							['Actions (4)', 'Triggers (6)'],
 						),
 				);
 				const actions = await eventually(
