@@ -245,7 +245,6 @@ function actionNode(parameters: INodeParameters, credentialId = 'cred-1', onErro
 	};
 }
 
-/** Calls a listSearch method the way the editor does, through n8n-core's LoadOptionsContext. */
 /** Calls a listSearch method of the action node as the editor does; `credentialId` names the credential the node uses. */
 export async function searchList(
 	method: string,
@@ -275,7 +274,6 @@ export async function loadTriggerOptions(method: string, credentials: TestCreden
 	return await load.call(context);
 }
 
-/** Runs one Agile Telecom WhatsApp node on the given items with n8n's WorkflowExecute. */
 /** The lifecycle hooks the engine expects on a manual run of `workflow` (none of them is listened to). */
 export function attachHooks(data: IWorkflowExecuteAdditionalData, workflow: Workflow): void {
 	const { id, nodes, connectionsBySourceNode: connections } = workflow;
@@ -293,6 +291,7 @@ export function attachHooks(data: IWorkflowExecuteAdditionalData, workflow: Work
 	} as never);
 }
 
+/** Runs one Agile Telecom WhatsApp node on the given items with n8n's WorkflowExecute. */
 export async function runActionNode(options: RunOptions): Promise<RunResult> {
 	const { nodeTypes, credentialTypes } = await loadPackage();
 	const node = actionNode(options.parameters, options.credentialId, options.onError, options.nodeType);

@@ -1,8 +1,5 @@
 /** Every path of the package that sends the API key, each run through n8n-core the way n8n runs it. */
-import { LoadOptionsContext } from 'n8n-core';
-import { type INode, type INodeType, Workflow } from 'n8n-workflow';
-
-import { additionalData, createPoller, loadPackage, runActionNode, searchList, type TestCredentials, TRIGGER_NODE } from './engine';
+import { createPoller, loadTriggerOptions, runActionNode, searchList, type TestCredentials } from './engine';
 import { chooseParams, getParams, listParams, readinessParams } from './fixtures';
 
 /** What a path reports: its error (message and description), or nothing when it succeeded. */
@@ -32,24 +29,6 @@ export function itemError(result: { error?: Attempt['error'] }): Attempt {
 	};
 }
 
-/** The trigger's "Phone Numbers" dropdown, called the way the editor calls it. */
-async function triggerDropdown(credentials: TestCredentials): Promise<unknown> {
-	const { nodeTypes, credentialTypes } = await loadPackage();
-	const node: INode = {
-		id: 'trigger-1',
-		name: 'Agile Telecom WhatsApp Trigger',
-		type: TRIGGER_NODE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-		credentials: { agileTelecomApi: { id: 'cred-1', name: 'Agile Telecom account' } },
-	};
-	const workflow = new Workflow({ id: 'wf-dropdown', nodes: [node], connections: {}, active: false, nodeTypes });
-	const context = new LoadOptionsContext(workflow, node, additionalData(credentials, credentialTypes), 'parameters.phoneNumberIds');
-	const type = nodeTypes.getByNameAndVersion(TRIGGER_NODE, 1) as INodeType;
-	return await type.methods!.loadOptions!.getPhoneNumbers.call(context);
-}
-
 /** Every path that sends the key: the four operations, the picker, the trigger and its dropdown. */
 export const KEY_PATHS: Array<[string, (credentials: TestCredentials) => Promise<Attempt>]> = [
 	['Get', async (credentials) => itemError(await runActionNode({ parameters: getParams('waba-num-001'), credentials }))],
@@ -61,5 +40,5 @@ export const KEY_PATHS: Array<[string, (credentials: TestCredentials) => Promise
 	['Choose for Campaign', async (credentials) => itemError(await runActionNode({ parameters: chooseParams(10), credentials }))],
 	['the number picker', (credentials) => caught(() => searchList('searchPhoneNumbers', credentials))],
 	['the trigger', (credentials) => caught(async () => (await createPoller({ events: ['statusChanged'] }, credentials)).poll())],
-	["the trigger's dropdown", (credentials) => caught(() => triggerDropdown(credentials))],
+	["the trigger's dropdown", (credentials) => caught(() => loadTriggerOptions('getPhoneNumbers', credentials))],
 ];
