@@ -1,15 +1,9 @@
-import type { IAuthenticateGeneric, Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { BASE_URL_SUFFIXES, DEFAULT_BASE_URL, PHONE_NUMBERS_PATH, RATE_LIMIT_PLANS } from '../nodes/shared/constants';
+import { API_KEY_HEADER, DEFAULT_BASE_URL, RATE_LIMIT_PLANS } from '../nodes/shared/constants';
 import { groupThousands } from '../nodes/shared/tiers';
 
 const { production, trial } = RATE_LIMIT_PLANS;
-
-/** The transport's normalizeBaseUrl as an n8n expression, for the test request (n8n evaluates it). */
-const BASE_URL_EXPRESSION = BASE_URL_SUFFIXES.reduce(
-	(expression, suffix) => `${expression}.replace(${String(suffix)}, "")`,
-	`($credentials.baseUrl || "${DEFAULT_BASE_URL}").trim()`,
-);
 
 export class AgileTelecomApi implements ICredentialType {
 	// A literal: n8n's lint reads the credential's name from the source to match the nodes' credential references.
@@ -72,43 +66,11 @@ export class AgileTelecomApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				'X-Api-Key': '={{$credentials.apiKey}}',
+				[API_KEY_HEADER]: '={{$credentials.apiKey}}',
 			},
 		},
 	};
 
-	// Asks for one number: proves the key works and has WhatsApp permission, at the cost of one request.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: `={{${BASE_URL_EXPRESSION}}}`,
-			url: PHONE_NUMBERS_PATH,
-			qs: { page: 0, limit: 1 },
-			// n8n would follow a redirect with the key to whatever origin it names: a 3xx fails the test instead.
-			disableFollowRedirect: true,
-		},
-		rules: [
-			...[301, 302, 303, 307, 308].map((value) => ({
-				type: 'responseCode' as const,
-				properties: {
-					value,
-					message: `The Base URL answered with a redirect (HTTP ${value}); the API key was not sent on. Set the Base URL to the address the API answers at`,
-				},
-			})),
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: 'The API key is wrong or no longer active: check it in the Qlara dashboard',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'The API key works but has no permission for WhatsApp numbers: enable the WhatsApp channel for this key in the Qlara dashboard',
-				},
-			},
-		],
-	};
+	// No declarative `test`: n8n would send it without the package's rules on where the key may go. Both
+	// nodes name a test method instead (`testedBy`), which reads one number through the package's transport.
 }

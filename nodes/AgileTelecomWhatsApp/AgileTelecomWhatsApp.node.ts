@@ -3,6 +3,7 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { searchPhoneNumbers } from './methods/searchPhoneNumbers';
 import { phoneNumberDescription } from './resources/phoneNumber';
+import { testAgileTelecomApi } from '../shared/credentialTest';
 
 export class AgileTelecomWhatsApp implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +19,7 @@ export class AgileTelecomWhatsApp implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'agileTelecomApi', required: true }],
+		credentials: [{ name: 'agileTelecomApi', required: true, testedBy: 'agileTelecomApiTest' }],
 		requestDefaults: {
 			baseURL: '={{$credentials.baseUrl}}',
 			headers: { Accept: 'application/json' },
@@ -38,5 +39,6 @@ export class AgileTelecomWhatsApp implements INodeType {
 
 	methods = {
 		listSearch: { searchPhoneNumbers },
+		credentialTest: { agileTelecomApiTest: testAgileTelecomApi },
 	};
 }

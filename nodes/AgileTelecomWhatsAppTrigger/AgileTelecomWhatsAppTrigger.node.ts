@@ -15,6 +15,7 @@ import { pollDeadline, warnOutOfTime } from './pollBudget';
 import { pollKind } from './pollState';
 import { readWatchedNumbers } from './readWatchedNumbers';
 import { STATE_RESET, stateReset } from './stateReset';
+import { testAgileTelecomApi } from '../shared/credentialTest';
 import { numberLabel } from '../shared/numberLabels';
 import { readsOfCredential } from '../shared/sharedReads';
 import { isDeadlineError } from '../shared/transport';
@@ -29,7 +30,7 @@ const EVENT_OPTIONS: Record<(typeof TRIGGER_EVENTS)[number], Omit<INodePropertyO
 	numberRemoved: { name: 'Number Removed', description: 'A number left the account' },
 	stateReset: {
 		name: 'State Reset',
-		description: 'n8n lost the stored snapshot between polls: changes since may be missed, re-check with List',
+		description: 'n8n lost the stored snapshot between polls: changes since may be missed, re-check with Get Many',
 	},
 };
 
@@ -47,7 +48,7 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'agileTelecomApi', required: true }],
+		credentials: [{ name: 'agileTelecomApi', required: true, testedBy: 'agileTelecomApiTest' }],
 		properties: [
 			{
 				displayName: 'Events',
@@ -88,6 +89,7 @@ export class AgileTelecomWhatsAppTrigger implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { agileTelecomApiTest: testAgileTelecomApi },
 		loadOptions: {
 			async getPhoneNumbers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 				// The credential's one-minute copy, shared with the action node's picker; polls read fresh.

@@ -1,7 +1,7 @@
 /**
  * What the trigger says when a poll that is not the first after activation finds no stored snapshot:
  * the changes since the last poll that had one cannot be told apart, so instead of a silent new baseline
- * it logs a warning and emits one `stateReset` item for the workflow to re-check its numbers with List.
+ * it logs a warning and emits one `stateReset` item for the workflow to re-check its numbers with Get Many.
  */
 import type { IPollFunctions } from 'n8n-workflow';
 
@@ -20,7 +20,7 @@ export interface StateResetItem {
 }
 
 const SUMMARY =
-	'The trigger found no stored snapshot of the numbers from its last poll and took a new baseline: changes made since then may not be reported. Re-check the numbers with the Agile Telecom WhatsApp node (Phone Number → List).';
+	'The trigger found no stored snapshot of the numbers from its last poll and took a new baseline: changes made since then may not be reported. Re-check the numbers with the Agile Telecom WhatsApp node (Phone Number → Get Many).';
 
 export function stateReset(ctx: IPollFunctions, numberCount: number): StateResetItem {
 	const workflow = ctx.getWorkflow();

@@ -2,6 +2,9 @@
 
 export const CREDENTIAL_TYPE = 'agileTelecomApi';
 
+/** The header that carries the API key. */
+export const API_KEY_HEADER = 'X-Api-Key';
+
 export const DEFAULT_BASE_URL = 'https://lora-api.agiletelecom.com';
 
 /**

@@ -162,10 +162,39 @@ describe('the API key in a real n8n: redirects and allowed domains', () => {
 		const { json } = await credentialTest(PLAIN, {});
 		expect(json.data).toMatchObject({
 			status: 'Error',
-			message: expect.stringMatching(/^The Base URL answered with a redirect \(HTTP 302\); the API key was not sent on/),
+			message: `The API at ${api.baseUrl} redirected (HTTP 302) to ${other.baseUrl}; the API key was not sent there. If ${other.baseUrl} is the API, set the Base URL in the 'Agile Telecom API' credential to it`,
 		});
 		expect(api.requests.map((r) => r.status)).toEqual([302]);
 		expect(other.requests).toEqual([]);
+	});
+
+	it('the credential Test follows a redirect within the same origin', async () => {
+		api.inject({ type: 'redirect', status: 307, location: 'self' }, 1);
+		const { json } = await credentialTest(PLAIN, {});
+		expect(json.data).toMatchObject({ status: 'OK' });
+		expect(api.requests.map((r) => [r.status, r.hadApiKey])).toEqual([
+			[307, true],
+			[200, true],
+		]);
+	});
+
+	it('the credential Test refuses Allowed Domains set to another domain, and plain HTTP to the network, sending nothing', async () => {
+		const restricted = await credentialTest(RESTRICTED, {
+			allowedHttpRequestDomains: 'domains',
+			allowedDomains: 'lora-api.agiletelecom.com',
+		});
+		expect(restricted.json.data).toMatchObject({
+			status: 'Error',
+			message: expect.stringMatching(
+				/^Domain not allowed: the credential may be sent only to lora-api\.agiletelecom\.com, and the Base URL's host is 127\.0\.0\.1/,
+			),
+		});
+		const plainHttp = await credentialTest(PLAIN, { baseUrl: 'http://10.255.255.1:9' });
+		expect(plainHttp.json.data).toMatchObject({
+			status: 'Error',
+			message: expect.stringMatching(/uses plain HTTP: the API key would cross the network unencrypted\. Use https:\/\//),
+		});
+		expect(api.count()).toBe(0);
 	});
 
 	it('the picker and the trigger dropdown refuse a redirect to another origin, naming both', async () => {

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 
 import {
+	CredentialTestContext,
 	DirectoryLoader,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
@@ -25,6 +26,7 @@ import {
 	type IHttpRequestOptions,
 	type INode,
 	type INodeCredentialsDetails,
+	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeProperties,
@@ -272,6 +274,28 @@ export async function loadTriggerOptions(method: string, credentials: TestCreden
 	const load = nodeTypes.getByNameAndVersion(TRIGGER_NODE, 1).methods?.loadOptions?.[method];
 	if (!load) throw new Error(`No loadOptions method ${method}`);
 	return await load.call(context);
+}
+
+/**
+ * The credential's Test as n8n's credentials tester runs it: the credential type has no declarative test,
+ * so the tester takes the method a node names in `testedBy` and calls it with n8n-core's test context.
+ */
+export async function testCredential(
+	data: ICredentialDataDecryptedObject,
+	credential: { id: string; name: string } = { id: 'cred-1', name: 'Agile Telecom API' },
+): Promise<INodeCredentialTestResult> {
+	const { nodeTypes, credentialTypes } = await loadPackage();
+	if (credentialTypes.get('agileTelecomApi')?.test) throw new Error('the credential has a declarative test: n8n would send that instead');
+	const [action, trigger] = [ACTION_NODE, TRIGGER_NODE].map((name) => {
+		const type = nodeTypes.getByNameAndVersion(name, 1);
+		const testedBy = type.description.credentials?.find((c) => c.name === 'agileTelecomApi')?.testedBy;
+		const method = typeof testedBy === 'string' ? type.methods?.credentialTest?.[testedBy] : undefined;
+		if (!method) throw new Error(`${name} names no credential test method`);
+		return method;
+	});
+	if (action !== trigger) throw new Error('the two nodes name different credential tests');
+	const context = new CredentialTestContext(additionalData(data as TestCredentials, credentialTypes));
+	return await action.call(context, { ...credential, type: 'agileTelecomApi', data });
 }
 
 /** The lifecycle hooks the engine expects on a manual run of `workflow` (none of them is listened to). */
